@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { AccountName, Channel } from './channels';
+import { CurrencyCode, Money } from './money';
+
+export const Address = z.object({
+  name: z.string().min(1),
+  company: z.string().optional(),
+  street1: z.string().min(1),
+  street2: z.string().optional(),
+  city: z.string().min(1),
+  region: z.string().optional(),
+  postalCode: z.string().optional(),
+  countryCode: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'),
+  phone: z.string().optional(),
+});
+export type Address = z.infer<typeof Address>;
+
+export const Customer = z.object({
+  name: z.string().min(1),
+  email: z.string().email().optional(),
+  phone: z.string().optional(),
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const OrderLine = z.object({
+  /** The channel's own line id, stable across edits. */
+  lineId: z.string().min(1),
+  sku: z.string().min(1),
+  title: z.string(),
+  quantity: z.number().int().nonnegative(),
+  /** Price of one unit before discounts, in the order currency. */
+  unitPrice: Money,
+  /** Discount over the whole line (not per unit). */
+  discount: Money.optional(),
+  tax: Money.optional(),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+/** Where the order stands on the channel (not in channelsync). */
+export const ChannelOrderStatus = z.enum(['pending_payment', 'paid', 'partially_shipped', 'shipped', 'cancelled', 'refunded']);
+export type ChannelOrderStatus = z.infer<typeof ChannelOrderStatus>;
+
+export const OrderKey = z.object({
+  channel: Channel,
+  account: AccountName,
+  /** The channel's order id (Shopify numeric id, Amazon order id, ...). */
+  externalId: z.string().min(1).max(200),
+});
+export type OrderKey = z.infer<typeof OrderKey>;
+
+export const CanonicalOrder = OrderKey.extend({
+  /** Human order number shown to the merchant ("#1001"). */
+  name: z.string().min(1),
+  status: ChannelOrderStatus,
+  currency: CurrencyCode,
+  customer: Customer,
+  shippingAddress: Address.optional(),
+  billingAddress: Address.optional(),
+  lines: z.array(OrderLine).min(1),
+  shippingTotal: Money.optional(),
+  total: Money,
+  taxesIncluded: z.boolean(),
+  /** ISO-8601 UTC. */
+  createdAt: z.string().datetime({ offset: true }),
+  updatedAt: z.string().datetime({ offset: true }),
+  test: z.boolean().default(false),
+});
+export type CanonicalOrder = z.infer<typeof CanonicalOrder>;
+

@@ -1,0 +1,58 @@
+// Flat config. The workflows/ block is what keeps workflow code deterministic.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = [
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
+  'fs/promises', 'http', 'http2', 'https', 'module', 'net', 'os', 'path', 'perf_hooks', 'process',
+  'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+export const workflowRestrictedImports = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'Workflows only orchestrate: no Node built-ins.' })),
+    { name: '@temporalio/client', message: 'Workflows cannot use the Temporal client.' },
+    { name: '@temporalio/worker', message: 'Workflows cannot import the worker.' },
+    { name: '@temporalio/activity', message: 'Workflows cannot import activity context.' },
+    ...['pino', 'fastify', 'undici', 'axios', 'node-fetch', 'pg', 'ioredis', 'better-sqlite3', 'yaml'].map((name) => ({
+      name,
+      message: 'Workflows only orchestrate: no I/O modules.',
+    })),
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Workflows only orchestrate: no Node built-ins.' },
+    { group: ['**/config', '**/config/*'], message: 'Workflows never read config; pass values in the input.' },
+    {
+      group: ['**/activities/**', '!**/activities/types', '**/clients/**', '**/workers/**', '**/simulators/**'],
+      message: 'Workflows import activity types only (import type from activities/types).',
+      allowTypeImports: true,
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only config/ reads process.env.' }],
+    },
+  },
+  {
+    files: ['config/**', 'scripts/**', 'test/**', 'bench/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', workflowRestrictedImports],
+      'no-restricted-globals': ['error', 'process', 'require', 'setTimeout', 'setInterval', 'fetch', '__dirname'],
+    },
+  },
+);
