@@ -1,0 +1,96 @@
+import { type z } from 'zod';
+import { type CanonicalOrder, type Channel, type ChannelEvent, type Money } from '../../domain';
+
+// The one interface every channel implements. Vendor payloads never leave an adapter: everything it
+// returns is a domain type. Adapters never retry; they throw ChannelError and the activity decides.
+
+export type HeaderValue = string | string[] | undefined;
+
+export interface WebhookRequest {
+  /** Exact bytes received; signatures are computed over these, never over re-serialised JSON. */
+  rawBody: Buffer;
+  /** Lower-cased header names, as Node gives them. */
+  headers: Record<string, HeaderValue>;
+  account: string;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+export type ParseResult =
+  | { ok: true; events: ChannelEvent[] }
+  | { ok: false; message: string; issues: z.core.$ZodIssue[] };
+
+export interface ChannelCapabilities {
+  /** How orders reach us: pushed webhooks, a queue we read, or polling only. */
+  orderIntake: 'webhook' | 'queue' | 'poll';
+  stockBatchSize: number;
+  priceBatchSize: number;
+  partialShipment: boolean;
+  cancelFromSeller: boolean;
+  /** Operation classes with their own task queue and dispatch rate (calls per second). */
+  rateClasses: Record<'orders' | 'fulfilment' | 'catalog', { perSecond: number }>;
+  /** Plain words for the README: what the channel cannot do. */
+  limitations: string[];
+}
+
+export interface ShipmentLine {
+  lineId: string;
+  quantity: number;
+}
+
+export interface ConfirmShipmentInput {
+  externalId: string;
+  /** Our idempotency key for this package (from domain/ids). */
+  shipmentId: string;
+  lines: ShipmentLine[];
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+}
+
+export interface StockUpdate {
+  sku: string;
+  quantity: number;
+  /** What we believe the channel shows now; adapters that support compare-and-set use it. */
+  expectedCurrent?: number;
+}
+
+export interface PriceUpdate {
+  sku: string;
+  price: Money;
+}
+
+export interface ItemResult {
+  sku: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface PushResult {
+  results: ItemResult[];
+  /** HTTP calls the push needed (for the benchmark's call count). */
+  calls: number;
+}
+
+export interface OrderPage {
+  orders: CanonicalOrder[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface ChannelAdapter {
+  readonly channel: Channel;
+  readonly account: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Constant-time signature check over the raw body. Channels without signed pushes return ok:false. */
+  verifyWebhook(request: WebhookRequest): VerifyResult;
+  /** Pure: body -> canonical events. Unknown topics become `unsupported` events; pings become []. */
+  parseWebhook(request: WebhookRequest): ParseResult;
+  listOrdersChangedSince(input: { since: string; cursor?: string; limit?: number }): Promise<OrderPage>;
+  getOrder(input: { externalId: string }): Promise<CanonicalOrder>;
+  acknowledgeOrder(input: { externalId: string }): Promise<void>;
+  confirmShipment(input: ConfirmShipmentInput): Promise<{ shipmentRef: string }>;
+  cancelOrder(input: { externalId: string; reason: string; lineIds?: string[] }): Promise<void>;
+  pushStock(input: { items: StockUpdate[] }): Promise<PushResult>;
+  pushPrices(input: { items: PriceUpdate[] }): Promise<PushResult>;
+}
