@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Money } from './money';
 import { CanonicalOrder, OrderKey } from './order';
 
 const EventBase = OrderKey.extend({
@@ -19,12 +20,49 @@ export const OrderCancelledEvent = EventBase.extend({
   reason: z.string().optional(),
 });
 
+export const RefundLine = z.object({
+  lineId: z.string().min(1),
+  quantity: z.number().int().nonnegative(),
+  /** Amount refunded for this line, tax included when the channel says so. */
+  amount: Money,
+  restock: z.boolean(),
+});
+
+export const OrderRefundedEvent = EventBase.extend({
+  type: z.literal('order.refunded'),
+  refund: z.object({
+    refundId: z.string().min(1),
+    lines: z.array(RefundLine),
+    /** Everything refunded by this refund, shipping and adjustments included. */
+    total: Money,
+    note: z.string().optional(),
+  }),
+});
+
+/** The channel reports units shipped by itself (FBA, or fulfilled outside Odoo). */
+export const OrderShippedEvent = EventBase.extend({
+  type: z.literal('order.shipped'),
+  shipment: z.object({
+    shipmentRef: z.string().min(1),
+    lines: z.array(z.object({ lineId: z.string().min(1), quantity: z.number().int().positive() })),
+    carrier: z.string().optional(),
+    trackingNumber: z.string().optional(),
+  }),
+});
+
 /** A topic the gateway accepted (signed, well-formed) but channelsync does not act on. */
 export const UnsupportedEvent = EventBase.extend({
   type: z.literal('unsupported'),
   topic: z.string(),
 });
 
-export const ChannelEvent = z.discriminatedUnion('type', [OrderUpsertedEvent, OrderCancelledEvent, UnsupportedEvent]);
+export const ChannelEvent = z.discriminatedUnion('type', [
+  OrderUpsertedEvent,
+  OrderCancelledEvent,
+  OrderRefundedEvent,
+  OrderShippedEvent,
+  UnsupportedEvent,
+]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 export type OrderUpsertedEvent = z.infer<typeof OrderUpsertedEvent>;
+export type OrderRefundedEvent = z.infer<typeof OrderRefundedEvent>;
