@@ -5,3 +5,4 @@ export * from './events';
 export * from './ids';
 export * from './status';
 export * from './search-attributes';
+export * from './failures';

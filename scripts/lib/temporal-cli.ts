@@ -5,15 +5,18 @@ import { accessSync, constants, mkdirSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
+/** The shape @temporalio/testing takes for its dev server executable. */
+export type TemporalExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
+
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const MODULE = `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
 
-export function cacheDir() {
+export function cacheDir(): string {
   const base = process.env.CHANNELSYNC_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'channelsync');
   return join(base, 'temporal-cli', TEMPORAL_CLI_VERSION);
 }
 
-function isExecutable(path) {
+function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -22,7 +25,7 @@ function isExecutable(path) {
   }
 }
 
-function onPath(name) {
+function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH || '').split(delimiter)) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
@@ -30,7 +33,7 @@ function onPath(name) {
 }
 
 /** Returns the CLI path without building anything, or undefined. */
-export function findTemporalCli() {
+export function findTemporalCli(): string | undefined {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file`);
@@ -43,17 +46,17 @@ export function findTemporalCli() {
   return undefined;
 }
 
-function findGo() {
+function findGo(): string | undefined {
   return onPath('go') || ['/usr/local/go/bin/go', '/usr/lib/go/bin/go'].find(isExecutable);
 }
 
-function goVersionOk(go) {
+function goVersionOk(go: string): boolean {
   const out = execFileSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).trim(); // e.g. go1.26.8
   const m = /^go(\d+)\.(\d+)/.exec(out);
   return m ? Number(m[1]) > 1 || Number(m[2]) >= 25 : false;
 }
 
-function goInstall(go, gobin) {
+function goInstall(go: string, gobin: string): Promise<void> {
   mkdirSync(gobin, { recursive: true });
   console.error(`[setup-temporal] building the Temporal CLI: ${go} install ${MODULE}`);
   console.error('[setup-temporal] first build downloads modules and compiles for several minutes; later runs use the cache');
@@ -65,7 +68,7 @@ function goInstall(go, gobin) {
     let packages = 0;
     let tail = '';
     const started = Date.now();
-    child.stderr.on('data', (chunk) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       tail = (tail + text).slice(-4000);
       for (const line of text.split('\n')) {
@@ -82,24 +85,24 @@ function goInstall(go, gobin) {
 }
 
 /** Finds the CLI or builds it into the cache; throws with every option named when nothing works. */
-export async function ensureTemporalCli() {
+export async function ensureTemporalCli(): Promise<TemporalExecutable> {
   const found = findTemporalCli();
-  if (found) return found;
+  if (found) return { type: 'existing-path', path: found };
   const go = findGo();
-  const problems = [];
+  const problems: string[] = [];
   if (go && goVersionOk(go)) {
     try {
       await goInstall(go, cacheDir());
       const built = join(cacheDir(), 'temporal');
-      if (existsSync(built)) return built;
+      if (existsSync(built)) return { type: 'existing-path', path: built };
       problems.push(`go install finished but ${built} is missing`);
     } catch (err) {
-      problems.push(`go install failed: ${err.message}`);
+      problems.push(`go install failed: ${(err as Error).message}`);
     }
   } else {
     problems.push(go ? `${go} is older than Go 1.25` : 'no Go toolchain found (PATH, /usr/local/go/bin)');
   }
-  if (process.env.CHANNELSYNC_ALLOW_SDK_DOWNLOAD === '1') return 'sdk-download';
+  if (process.env.CHANNELSYNC_ALLOW_SDK_DOWNLOAD === '1') return { type: 'cached-download' };
   throw new Error(
     [
       'No Temporal CLI is available. Options:',

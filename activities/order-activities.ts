@@ -1,0 +1,67 @@
+import { Context } from '@temporalio/activity';
+import { type Logger } from '../config/logger';
+import { type CanonicalOrder, type OrderKey } from '../domain';
+import { type AlertSink, workflowUiLink } from './alerts';
+import { withFailureMapping } from './failures';
+import { type CustomerIds, type OdooOrderOperations, type SaleOrderRef } from './odoo/types';
+
+export interface OrderActivityDeps {
+  odoo: OdooOrderOperations;
+  alerts: AlertSink;
+  logger: Logger;
+  temporalUiUrl: string;
+}
+
+export interface RaiseAlertInput {
+  key: OrderKey;
+  reason: string;
+  severity: 'warning' | 'error';
+}
+
+export function createOrderActivities(deps: OrderActivityDeps) {
+  const log = (key: OrderKey) => {
+    const info = Context.current().info;
+    return deps.logger.child({
+      channel: key.channel,
+      account: key.account,
+      orderId: key.externalId,
+      workflowId: info.workflowExecution?.workflowId,
+      activity: info.activityType,
+      attempt: info.attempt,
+    });
+  };
+  return withFailureMapping({
+    async ensureCustomer(input: { key: OrderKey; order: CanonicalOrder }): Promise<CustomerIds> {
+      const ids = await deps.odoo.ensureCustomer({ order: input.order });
+      log(input.key).info({ partnerId: ids.partnerId }, 'customer ready');
+      return ids;
+    },
+    async ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds }): Promise<SaleOrderRef> {
+      const ref = await deps.odoo.ensureSaleOrder(input);
+      log(input.key).info({ saleOrderId: ref.saleOrderId, created: ref.created }, ref.created ? 'sale order created' : 'sale order found by binding');
+      return ref;
+    },
+    async confirmSaleOrder(input: { key: OrderKey; saleOrderId: number }): Promise<SaleOrderRef> {
+      const ref = await deps.odoo.confirmSaleOrder({ saleOrderId: input.saleOrderId });
+      log(input.key).info({ saleOrderId: ref.saleOrderId, state: ref.state }, 'sale order confirmed');
+      return ref;
+    },
+    async raiseAlert(input: RaiseAlertInput): Promise<void> {
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? 'unknown';
+      const runId = info.workflowExecution?.runId ?? 'unknown';
+      await deps.alerts.raise({
+        severity: input.severity,
+        reason: input.reason,
+        channel: input.key.channel,
+        account: input.key.account,
+        externalOrderId: input.key.externalId,
+        workflowId,
+        runId,
+        link: workflowUiLink(deps.temporalUiUrl, info.workflowNamespace ?? 'default', workflowId, runId),
+      });
+    },
+  });
+}
+
+export type OrderActivities = ReturnType<typeof createOrderActivities>;

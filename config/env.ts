@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { formatIssues } from './issues';
+
+// The only place that reads process.env. Everything else receives these values through factories.
+
+const Env = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  CHANNELSYNC_CONFIG: z.string().default('config/channels.example.yaml'),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Largest webhook body accepted, in bytes. */
+  GATEWAY_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  ODOO_SECRET: z.string().min(1, 'ODOO_SECRET (Odoo password or API key of the bot user) is required').optional(),
+});
+export type Env = z.infer<typeof Env>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) throw new ConfigError(`Invalid environment:\n${formatIssues(parsed.error.issues)}`);
+  return parsed.data;
+}

@@ -1,0 +1,40 @@
+import { type Duration } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { type CanonicalOrder, type ChannelEvent, type OrderKey, type OrderStatus } from '../domain';
+
+// Message definitions shared by the workflow, the gateway, pollers and the CLI.
+
+export interface OrderWorkflowInput {
+  key: OrderKey;
+  /** Close the run after this long without events once the order is settled (ms-format duration). */
+  idleClose?: Duration;
+  /** Carried over continue-as-new / a new run after close. */
+  seenEventIds?: string[];
+}
+
+export interface OdooRefs {
+  partnerId?: number;
+  saleOrderId?: number;
+  saleOrderName?: string;
+  saleOrderState?: string;
+}
+
+export interface OrderState {
+  key: OrderKey;
+  status: OrderStatus;
+  odoo: OdooRefs;
+  /** Event ids applied or dropped as stale, in arrival order. */
+  eventsSeen: string[];
+  duplicatesDropped: number;
+  lastError?: { type: string; message: string; at: string };
+  /** The newest channel snapshot applied. */
+  order?: CanonicalOrder;
+  /** The step an operator `retry` resumes from. */
+  failedStep?: string;
+}
+
+export type OperatorAction = { action: 'retry'; note?: string } | { action: 'skip'; note?: string } | { action: 'cancel'; note?: string };
+
+export const channelEventSignal = defineSignal<[ChannelEvent]>('channelEvent');
+export const orderStateQuery = defineQuery<OrderState>('orderState');
+export const operatorActionUpdate = defineUpdate<OrderState, [OperatorAction]>('operatorAction');
