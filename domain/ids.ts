@@ -47,3 +47,16 @@ export function odooOrderBindingName(key: OrderKey): string {
 export function derivedEventId(parts: readonly string[]): string {
   return parts.map((p) => segment(p)).join('/');
 }
+
+/**
+ * Numeric package reference for channels that only accept a positive number unique within the order
+ * (Amazon confirmShipment `packageReferenceId`): a stable FNV-1a hash of our shipment id, so a retried
+ * confirmation carries the same reference.
+ */
+export function numericPackageReference(shipmentId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < shipmentId.length; i++) {
+    hash = Math.imul(hash ^ shipmentId.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return String(hash + 1);
+}

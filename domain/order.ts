@@ -64,6 +64,8 @@ export const CanonicalOrder = OrderKey.extend({
   createdAt: z.string().datetime({ offset: true }),
   updatedAt: z.string().datetime({ offset: true }),
   test: z.boolean().default(false),
+  /** Who ships it: 'channel' when the marketplace fulfils from its own stock (Amazon FBA); absent means the merchant. */
+  fulfilledBy: z.enum(['merchant', 'channel']).optional(),
 });
 export type CanonicalOrder = z.infer<typeof CanonicalOrder>;
 
