@@ -50,6 +50,15 @@ export const OrderShippedEvent = EventBase.extend({
   }),
 });
 
+/**
+ * The channel says the order changed but sends no order (Amazon, eBay, Daraz, Noon pushes carry ids only):
+ * the workflow fetches the order through the adapter.
+ */
+export const OrderNotifiedEvent = EventBase.extend({
+  type: z.literal('order.notified'),
+  topic: z.string(),
+});
+
 /** A topic the gateway accepted (signed, well-formed) but channelsync does not act on. */
 export const UnsupportedEvent = EventBase.extend({
   type: z.literal('unsupported'),
@@ -61,6 +70,7 @@ export const ChannelEvent = z.discriminatedUnion('type', [
   OrderCancelledEvent,
   OrderRefundedEvent,
   OrderShippedEvent,
+  OrderNotifiedEvent,
   UnsupportedEvent,
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;

@@ -82,6 +82,11 @@ export interface ChannelAdapter {
   readonly channel: Channel;
   readonly account: string;
   readonly capabilities: ChannelCapabilities;
+  /**
+   * Optional async step the gateway awaits before verifyWebhook, for channels whose verification needs
+   * something fetched first (eBay's public key by kid). Throws ChannelError when that fetch fails.
+   */
+  prepareWebhook?(request: WebhookRequest): Promise<void>;
   /** Constant-time signature check over the raw body. Channels without signed pushes return ok:false. */
   verifyWebhook(request: WebhookRequest): VerifyResult;
   /** Pure: body -> canonical events. Unknown topics become `unsupported` events; pings become []. */

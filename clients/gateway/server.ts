@@ -58,6 +58,12 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       headers: request.headers,
       account: adapter.account,
     };
+    try {
+      await adapter.prepareWebhook?.(webhook);
+    } catch (err) {
+      log.error({ err }, 'could not prepare signature verification');
+      return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
+    }
     const verified = adapter.verifyWebhook(webhook);
     if (!verified.ok) {
       log.warn({ reason: verified.reason }, 'webhook refused: signature');

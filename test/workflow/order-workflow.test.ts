@@ -8,6 +8,7 @@ import { type CanonicalOrder, type ChannelEvent, orderWorkflowId, SA_ORDER_STATU
 import { createOrderWorker } from '../../workers/order-worker';
 import { channelEventSignal, operatorActionUpdate, orderStateQuery } from '../../workflows/messages';
 import { orderWorkflow } from '../../workflows';
+import { recordHistory } from '../support/histories';
 import { connectTest, uniqueTaskQueue } from '../support/temporal';
 
 // The workflow on a real server; Odoo is an in-memory fake of the operations contract (the Odoo
@@ -122,6 +123,7 @@ describe('orderWorkflow on a real Temporal server', () => {
       (d) => d.typedSearchAttributes.get(SA_ORDER_STATUS) === 'confirmed',
     );
     expect(description.typedSearchAttributes.get(SA_ORDER_STATUS)).toBe('confirmed');
+    await recordHistory('duplicate-deliveries', handles[0]!.workflowId);
   });
 
   it('parks an unknown SKU in needs_attention with an alert, then resumes on retry', async () => {
@@ -136,6 +138,7 @@ describe('orderWorkflow on a real Temporal server', () => {
     const after = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'retry' }] });
     expect(after.status).toBe('confirmed');
     expect(odoo.orders.get(o.externalId)?.state).toBe('sale');
+    await recordHistory('needs-attention-retry', handle.workflowId);
   });
 
   it('refuses an operator action when the order does not need one', async () => {
@@ -145,5 +148,6 @@ describe('orderWorkflow on a real Temporal server', () => {
     await expect(handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'retry' }] })).rejects.toBeInstanceOf(
       WorkflowUpdateFailedError,
     );
+    await recordHistory('operator-update-refused', handle.workflowId);
   });
 });

@@ -1,0 +1,33 @@
+import { Client, Connection } from '@temporalio/client';
+import { ADAPTER_FACTORIES } from '../../activities/marketplaces/factories';
+import { createAdapterRegistry } from '../../activities/marketplaces/registry';
+import { type ChannelsConfig } from '../../config/channels';
+import { type Env } from '../../config/env';
+import { type Logger } from '../../config/logger';
+import { TASK_QUEUES } from '../../domain';
+import { buildGateway } from './server';
+
+export interface GatewayApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGatewayApp(options: { env: Env; config: ChannelsConfig; logger: Logger }): Promise<GatewayApp> {
+  const { env, config, logger } = options;
+  const adapters = createAdapterRegistry(config.channels, ADAPTER_FACTORIES);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const app = buildGateway({ client, adapters, logger, taskQueue: TASK_QUEUES.orders, bodyLimit: env.GATEWAY_BODY_LIMIT });
+  await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.GATEWAY_PORT;
+  const url = `http://${env.GATEWAY_HOST}:${port}`;
+  logger.info({ url, channels: adapters.all().map((a) => `${a.channel}/${a.account}`) }, 'gateway listening');
+  return {
+    url,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
