@@ -1,0 +1,145 @@
+import {
+  addMoney,
+  type CanonicalOrder,
+  type ChannelOrderStatus,
+  money,
+  type Money,
+  type OrderLine,
+} from '../../../domain';
+import { ChannelError } from '../errors';
+import { type DarazItem, type DarazOrder } from './schemas';
+
+// Daraz -> domain. Status lives on items, one item row per unit; lines are folded back by seller SKU.
+
+export type DarazCountry = 'PK' | 'BD' | 'LK' | 'NP';
+
+/** Currency and the venture's UTC offset (request filters must carry an explicit offset). */
+export const DARAZ_VENTURES: Record<DarazCountry, { currency: string; offsetMinutes: number }> = {
+  PK: { currency: 'PKR', offsetMinutes: 300 },
+  BD: { currency: 'BDT', offsetMinutes: 360 },
+  LK: { currency: 'LKR', offsetMinutes: 330 },
+  NP: { currency: 'NPR', offsetMinutes: 345 },
+};
+
+const CANCELLED = new Set(['canceled', 'cancelled']);
+const RETURNED = new Set(['returned']);
+const UNPAID = new Set(['unpaid']);
+const HANDED_OVER = new Set([
+  'ready_to_ship', 'shipped', 'delivered', 'confirmed', 'failed', 'failed_delivery', 'shipped_back', 'shipped_back_success',
+  'shipped_back_failed', 'lost', 'lost_by_3pl', 'damaged_by_3pl', 'package_scrapped',
+]);
+
+export function isCancelled(status: string): boolean {
+  return CANCELLED.has(status);
+}
+
+/** Accepts both documented shapes: `2018-02-09T22:44:30+08:00` and `2014-10-15 19:12:15 +0800`. */
+export function parseDarazTime(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})$/.exec(text.trim());
+  if (!m) throw new ChannelError(`Daraz timestamp in an unknown shape: ${text}`, 'protocol');
+  const zone = m[3] === 'Z' ? 'Z' : `${m[3]!.slice(0, 3)}:${m[3]!.slice(-2)}`;
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  if (Number.isNaN(ms)) throw new ChannelError(`Daraz timestamp is not a date: ${text}`, 'protocol');
+  return new Date(ms).toISOString();
+}
+
+/** Request filter form: venture-local time with an explicit offset, second precision. */
+export function formatVentureTime(ms: number, offsetMinutes: number): string {
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(offsetMinutes);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+export function orderStatusOf(items: readonly Pick<DarazItem, 'status'>[]): ChannelOrderStatus {
+  const live = items.filter((i) => !CANCELLED.has(i.status));
+  if (live.length === 0) return 'cancelled';
+  if (live.every((i) => RETURNED.has(i.status))) return 'refunded';
+  if (live.every((i) => UNPAID.has(i.status))) return 'pending_payment';
+  const out = live.filter((i) => HANDED_OVER.has(i.status) || RETURNED.has(i.status)).length;
+  if (out === live.length) return 'shipped';
+  return out > 0 ? 'partially_shipped' : 'paid';
+}
+
+function sum(values: Money[], currency: string): Money {
+  return values.reduce((acc, v) => addMoney(acc, v), money('0', currency));
+}
+
+/**
+ * One line per seller SKU: quantity counts the units not cancelled, the discount is what vouchers took off
+ * (item_price - paid_price) over those units. The line id is the SKU, stable however units are split.
+ */
+export function foldUnitItems(items: readonly DarazItem[], currency: string): OrderLine[] {
+  const bySku = new Map<string, DarazItem[]>();
+  for (const item of items) bySku.set(item.sku, [...(bySku.get(item.sku) ?? []), item]);
+  return [...bySku.entries()].map(([sku, units]) => {
+    const live = units.filter((u) => !CANCELLED.has(u.status));
+    const priced = live[0] ?? units[0]!;
+    const discount = sum(live.map((u) => addMoney(money(u.item_price, currency), negate(money(u.paid_price, currency)))), currency);
+    const tax = sum(live.map((u) => money(u.tax_amount ?? '0', currency)), currency);
+    const line: OrderLine = {
+      lineId: sku,
+      sku,
+      title: priced.name,
+      quantity: live.length,
+      unitPrice: money(priced.item_price, currency),
+    };
+    if (discount.amount !== money('0', currency).amount) line.discount = discount;
+    if (tax.amount !== money('0', currency).amount) line.tax = tax;
+    return line;
+  });
+}
+
+function negate(m: Money): Money {
+  return { ...m, amount: m.amount.startsWith('-') ? m.amount.slice(1) : `-${m.amount}` };
+}
+
+export function toCanonicalOrder(input: {
+  account: string;
+  country: DarazCountry;
+  order: DarazOrder;
+  items: readonly DarazItem[];
+}): CanonicalOrder {
+  const { order, items, country } = input;
+  const currency = items.find((i) => i.currency)?.currency ?? DARAZ_VENTURES[country].currency;
+  if (items.length === 0) throw new ChannelError(`Daraz order ${order.order_id} has no items`, 'protocol');
+  const live = items.filter((i) => !CANCELLED.has(i.status));
+  const shipping = money(order.shipping_fee ?? '0', currency);
+  const paid = sum(live.map((i) => money(i.paid_price, currency)), currency);
+  const address = order.address_shipping;
+  const name = [address?.first_name ?? order.customer_first_name, address?.last_name ?? order.customer_last_name]
+    .filter((p) => p && p.trim())
+    .join(' ') || 'Daraz customer';
+  const street = address?.address1?.trim();
+  const city = (address?.city || address?.address4)?.trim();
+  const canonical: CanonicalOrder = {
+    channel: 'daraz',
+    account: input.account,
+    externalId: order.order_id,
+    name: order.order_number ?? order.order_id,
+    status: orderStatusOf(items),
+    currency,
+    customer: { name, ...(address?.phone ? { phone: address.phone } : {}) },
+    lines: foldUnitItems(items, currency),
+    shippingTotal: shipping,
+    total: addMoney(paid, shipping),
+    // item_price is the tax-inclusive list price.
+    taxesIncluded: true,
+    createdAt: parseDarazTime(order.created_at),
+    updatedAt: parseDarazTime(order.updated_at),
+    test: false,
+  };
+  if (street && city) {
+    canonical.shippingAddress = {
+      name,
+      street1: street,
+      ...(address?.address2 ? { street2: address.address2 } : {}),
+      city,
+      ...(address?.address3 ? { region: address.address3 } : {}),
+      ...(address?.post_code ? { postalCode: address.post_code } : {}),
+      countryCode: country,
+      ...(address?.phone ? { phone: address.phone } : {}),
+    };
+  }
+  return canonical;
+}

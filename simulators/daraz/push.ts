@@ -1,0 +1,92 @@
+import { type DarazSettings } from './options';
+import { pushSignature } from './signing';
+import { type DarazState, type SimItem, type SimOrder } from './state';
+
+// Push messages (msg_type 0): ids and status only, signed, retried until a 200 or the attempts run out.
+
+export interface PushRecord {
+  orderId: string;
+  body: string;
+  authorization: string;
+  attempts: number;
+  delivered: boolean;
+  dropped: boolean;
+}
+
+export class Pusher {
+  readonly log: PushRecord[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly state: DarazState,
+    private readonly settings: DarazSettings,
+    private readonly keys: { appKey: string; appSecret: string },
+  ) {}
+
+  orderItems(order: SimOrder, items: SimItem[]): void {
+    for (const item of items) {
+      const seconds = Math.floor(item.updatedAt / 1000);
+      const message = {
+        seller_id: '1000001',
+        message_type: 0,
+        data: {
+          order_status: item.status,
+          trade_order_id: order.orderId,
+          trade_order_line_id: item.orderItemId,
+          status_update_time: seconds,
+        },
+        timestamp: this.settings.pushTimestampUnit === 'ms' ? item.updatedAt : seconds,
+        site: this.settings.pushSite,
+      };
+      const body = JSON.stringify(message);
+      const record: PushRecord = {
+        orderId: order.orderId,
+        body,
+        authorization: pushSignature({ appKey: this.keys.appKey, secret: this.keys.appSecret, body }),
+        attempts: 0,
+        delivered: false,
+        dropped: false,
+      };
+      this.log.push(record);
+      if (this.state.faults.dropPushes > 0) {
+        this.state.faults.dropPushes--;
+        record.dropped = true;
+        continue;
+      }
+      if (this.settings.pushUrl) void this.attempt(record, this.settings.pushUrl);
+    }
+  }
+
+  private async attempt(record: PushRecord, url: string): Promise<void> {
+    if (this.closed) return;
+    record.attempts++;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: record.authorization },
+        body: record.body,
+        signal: AbortSignal.timeout(5000),
+      });
+      await response.arrayBuffer();
+      if (response.status === 200) {
+        record.delivered = true;
+        return;
+      }
+    } catch {
+      // Counted as a failed attempt; retried below.
+    }
+    if (record.attempts > this.settings.pushRetryAttempts || this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.attempt(record, url);
+    }, this.settings.pushRetryIntervalMs);
+    this.timers.add(timer);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

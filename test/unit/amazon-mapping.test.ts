@@ -1,0 +1,117 @@
+import { mapOrder, unitPriceFromLineTotal } from '../../activities/marketplaces/amazon/mapping';
+import { type AmazonOrder, type AmazonOrderItem } from '../../activities/marketplaces/amazon/schemas';
+import { parseNotification } from '../../activities/marketplaces/amazon/webhook';
+import { CanonicalOrder, numericPackageReference } from '../../domain';
+
+describe('unitPriceFromLineTotal (ItemPrice is the line total)', () => {
+  it.each([
+    ['9.99', 3, 'USD', '3.33'],
+    ['10.00', 4, 'USD', '2.50'],
+    ['10.01', 2, 'USD', '5.005'],
+    ['10.00', 3, 'USD', '3.33333333'],
+    ['1001', 2, 'JPY', '500.5'],
+    ['1000', 1, 'JPY', '1000'],
+    ['0.00', 0, 'USD', '0.00'],
+  ])('%s / %d %s = %s', (amount, quantity, currency, expected) => {
+    expect(unitPriceFromLineTotal({ Amount: amount, CurrencyCode: currency }, quantity)).toEqual({ amount: expected, currency });
+  });
+});
+
+const baseOrder: AmazonOrder = {
+  AmazonOrderId: '902-1845936-5435065',
+  PurchaseDate: '2026-11-01T10:00:00Z',
+  LastUpdateDate: '2026-11-01T11:00:00Z',
+  OrderStatus: 'Unshipped',
+  FulfillmentChannel: 'MFN',
+  MarketplaceId: 'A1PA6795UKMFR9',
+  OrderTotal: { CurrencyCode: 'EUR', Amount: '25.98' },
+  ShippingAddress: { City: 'Berlin', PostalCode: '10115', CountryCode: 'DE' },
+};
+const item: AmazonOrderItem = {
+  ASIN: 'B000000001',
+  OrderItemId: '05015851154158',
+  SellerSKU: 'SKU-1',
+  Title: 'Thing',
+  QuantityOrdered: 2,
+  ItemPrice: { CurrencyCode: 'EUR', Amount: '21.98' },
+  ShippingPrice: { CurrencyCode: 'EUR', Amount: '4.00' },
+  ItemTax: { CurrencyCode: 'EUR', Amount: '3.51' },
+};
+
+describe('mapOrder', () => {
+  it('maps an EU order without PII: no shippable address, VAT-inclusive prices, merchant fulfilled', () => {
+    const order = CanonicalOrder.parse(mapOrder({ account: 'amazon-de', order: baseOrder, items: [item], marketplaceId: 'A1PA6795UKMFR9' }));
+    expect(order).toMatchObject({ status: 'paid', currency: 'EUR', taxesIncluded: true, fulfilledBy: 'merchant', customer: { name: 'Amazon customer' } });
+    expect(order.shippingAddress).toBeUndefined();
+    expect(order.lines[0]).toMatchObject({ unitPrice: { amount: '10.99', currency: 'EUR' }, tax: { amount: '3.51', currency: 'EUR' } });
+    expect(order.shippingTotal).toEqual({ amount: '4.00', currency: 'EUR' });
+  });
+
+  it('maps a Pending order with the marketplace currency and zero prices', () => {
+    const { OrderTotal: _total, ShippingAddress: _address, ...rest } = baseOrder;
+    const pendingItem: AmazonOrderItem = { ASIN: 'B000000001', OrderItemId: '1', SellerSKU: 'SKU-1', QuantityOrdered: 1 };
+    const order = mapOrder({ account: 'amazon-de', order: { ...rest, OrderStatus: 'Pending' }, items: [pendingItem], marketplaceId: 'A1PA6795UKMFR9' });
+    expect(order).toMatchObject({ status: 'pending_payment', currency: 'EUR', total: { amount: '0.00', currency: 'EUR' } });
+    expect(order.lines[0]!.unitPrice).toEqual({ amount: '0.00', currency: 'EUR' });
+  });
+
+  it('marks FBA orders as fulfilled by the channel', () => {
+    expect(mapOrder({ account: 'a', order: { ...baseOrder, FulfillmentChannel: 'AFN' }, items: [item], marketplaceId: 'x' }).fulfilledBy).toBe('channel');
+  });
+});
+
+const notification = (overrides: { SellerId?: string; NotificationType?: string } = {}): string =>
+  JSON.stringify({
+    NotificationVersion: '1.0',
+    NotificationType: overrides.NotificationType ?? 'ORDER_CHANGE',
+    PayloadVersion: '1.0',
+    EventTime: '2026-11-01T11:00:01.000Z',
+    Payload: {
+      OrderChangeNotification: {
+        NotificationLevel: 'OrderLevel',
+        SellerId: overrides.SellerId ?? 'SELLER',
+        AmazonOrderId: '903-8868176-2219830',
+        OrderChangeType: 'OrderStatusChange',
+        OrderChangeTrigger: { TimeOfOrderChange: '2026-11-01T11:00:00.000Z', ChangeReason: 'PaymentAuthorized' },
+        Summary: { MarketplaceId: 'ATVPDKIKX0DER', OrderStatus: 'Unshipped', PurchaseDate: null, DestinationPostalCode: null, FulfillmentType: 'AFN', OrderType: 'StandardOrder', OrderItems: [] },
+      },
+    },
+    NotificationMetadata: { ApplicationId: 'app', SubscriptionId: 'sub', PublishTime: '2026-11-01T11:00:02.000Z', NotificationId: 'n-1' },
+  });
+
+describe('parseNotification', () => {
+  it('turns ORDER_CHANGE into a key-only event', () => {
+    const parsed = parseNotification({ body: notification(), account: 'amazon-us', sellerId: 'SELLER' });
+    expect(parsed).toEqual({
+      kind: 'order',
+      event: {
+        channel: 'amazon',
+        account: 'amazon-us',
+        externalId: '903-8868176-2219830',
+        type: 'order.notified',
+        eventId: 'n-1',
+        occurredAt: '2026-11-01T11:00:00.000Z',
+        source: 'webhook',
+        topic: 'ORDER_CHANGE/OrderStatusChange',
+      },
+    });
+  });
+
+  it('passes other notification types by and refuses foreign sellers and garbage', () => {
+    expect(parseNotification({ body: notification({ NotificationType: 'FEED_PROCESSING_FINISHED' }), account: 'a', sellerId: 'SELLER' })).toEqual({
+      kind: 'other',
+      notificationType: 'FEED_PROCESSING_FINISHED',
+    });
+    expect(parseNotification({ body: notification({ SellerId: 'OTHER' }), account: 'a', sellerId: 'SELLER' }).kind).toBe('invalid');
+    expect(parseNotification({ body: '{not json', account: 'a', sellerId: 'SELLER' }).kind).toBe('invalid');
+  });
+});
+
+describe('numericPackageReference', () => {
+  it('is a stable positive number per shipment id', () => {
+    const a = numericPackageReference('order/amazon/x/1-1');
+    expect(a).toMatch(/^[1-9]\d*$/);
+    expect(numericPackageReference('order/amazon/x/1-1')).toBe(a);
+    expect(numericPackageReference('order/amazon/x/1-2')).not.toBe(a);
+  });
+});

@@ -1,0 +1,119 @@
+import fixture from '../fixtures/daraz/order-items.json';
+import { DarazItem, DarazOrder } from '../../activities/marketplaces/daraz/schemas';
+import {
+  foldUnitItems,
+  formatVentureTime,
+  orderStatusOf,
+  parseDarazTime,
+  toCanonicalOrder,
+} from '../../activities/marketplaces/daraz/mapping';
+import { parseDarazPush } from '../../activities/marketplaces/daraz/webhook';
+import { CanonicalOrder, ChannelEvent } from '../../domain';
+
+const items = fixture.items.map((i) => DarazItem.parse(i));
+const order = DarazOrder.parse(fixture.order);
+
+describe('Daraz unit items fold into order lines', () => {
+  it('counts the units of each SKU that are not cancelled, in first-seen order', () => {
+    const lines = foldUnitItems(items, 'PKR');
+    expect(lines.map((l) => [l.lineId, l.sku, l.quantity])).toEqual([
+      ['TEA-1', 'TEA-1', 2],
+      ['MUG-2', 'MUG-2', 1],
+    ]);
+  });
+
+  it('keeps the list price per unit and puts voucher money in the line discount', () => {
+    const [tea, mug] = foldUnitItems(items, 'PKR');
+    expect(tea!.unitPrice).toEqual({ amount: '1000.00', currency: 'PKR' });
+    expect(tea!.discount).toEqual({ amount: '200.00', currency: 'PKR' });
+    expect(mug!.discount).toBeUndefined();
+  });
+
+  it('maps a whole order to a valid canonical order with exact totals', () => {
+    const canonical = toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items });
+    expect(CanonicalOrder.safeParse(canonical).success).toBe(true);
+    expect(canonical).toMatchObject({
+      externalId: '491253082180001',
+      status: 'paid',
+      currency: 'PKR',
+      total: { amount: '2250.00', currency: 'PKR' },
+      shippingTotal: { amount: '150.00', currency: 'PKR' },
+      createdAt: '2026-03-01T05:15:00.000Z',
+      updatedAt: '2026-03-01T07:00:30.000Z',
+      customer: { name: 'Ayesha Khan' },
+    });
+    expect(canonical.shippingAddress).toMatchObject({ street1: 'House 12', city: 'Lahore', region: 'Punjab', countryCode: 'PK' });
+  });
+});
+
+describe('Daraz order status from item statuses', () => {
+  const of = (...statuses: string[]) => orderStatusOf(statuses.map((status) => ({ status })));
+  it.each([
+    [['pending', 'canceled'], 'paid'],
+    [['canceled', 'canceled'], 'cancelled'],
+    [['unpaid'], 'pending_payment'],
+    [['ready_to_ship', 'pending'], 'partially_shipped'],
+    [['shipped', 'delivered', 'canceled'], 'shipped'],
+    [['returned'], 'refunded'],
+    [['packed'], 'paid'],
+  ])('%j -> %s', (statuses, expected) => {
+    expect(of(...statuses)).toBe(expected);
+  });
+});
+
+describe('Daraz times', () => {
+  it('reads both documented shapes and the fractional Nepal offset', () => {
+    expect(parseDarazTime('2018-02-09T22:44:30+08:00')).toBe('2018-02-09T14:44:30.000Z');
+    expect(parseDarazTime('2014-10-15 19:12:15 +0800')).toBe('2014-10-15T11:12:15.000Z');
+    expect(parseDarazTime('2026-01-01 05:45:00 +0545')).toBe('2026-01-01T00:00:00.000Z');
+    expect(() => parseDarazTime('15/10/2014')).toThrow();
+  });
+
+  it('writes request filters in venture time with an explicit offset', () => {
+    expect(formatVentureTime(Date.parse('2026-01-01T00:00:00.900Z'), 330)).toBe('2026-01-01T05:30:00+05:30');
+    expect(formatVentureTime(Date.parse('2026-01-01T00:00:00Z'), 345)).toBe('2026-01-01T05:45:00+05:45');
+  });
+});
+
+describe('Daraz push parsing', () => {
+  const push = (body: unknown) => ({ rawBody: Buffer.from(JSON.stringify(body)), headers: {}, account: 'pk-main' });
+
+  it('turns an order status message into a key-only event, seconds or milliseconds alike', () => {
+    for (const stamp of [1603698638, 1603698638000]) {
+      const parsed = parseDarazPush(push({
+        seller_id: '1', message_type: 0, timestamp: stamp, site: 'daraz_pk',
+        data: { order_status: 'pending', trade_order_id: '260422900198363', trade_order_line_id: '1', status_update_time: stamp },
+      }));
+      expect(parsed.ok).toBe(true);
+      if (!parsed.ok) return;
+      expect(parsed.events).toHaveLength(1);
+      const [event] = parsed.events;
+      expect(ChannelEvent.safeParse(event).success).toBe(true);
+      expect(event).toMatchObject({ externalId: '260422900198363', occurredAt: '2020-10-26T07:50:38.000Z', type: 'order.notified', topic: 'order_status/pending' });
+      expect(event).not.toHaveProperty('order');
+    }
+  });
+
+  it('gives repeated deliveries the same event id and different statuses different ids', () => {
+    const body = (status: string) => push({
+      message_type: 0, timestamp: 1, data: { order_status: status, trade_order_id: '9', trade_order_line_id: '1', status_update_time: 5 },
+    });
+    const id = (status: string) => {
+      const r = parseDarazPush(body(status));
+      return r.ok ? r.events[0]!.eventId : undefined;
+    };
+    expect(id('packed')).toBe(id('packed'));
+    expect(id('packed')).not.toBe(id('ready_to_ship'));
+  });
+
+  it('keeps other message types as unsupported', () => {
+    const parsed = parseDarazPush(push({ message_type: 1, timestamp: 1603698638, data: { itemId: 77, status: 'APPROVED' } }));
+    expect(parsed.ok && parsed.events[0]).toMatchObject({ type: 'unsupported', topic: 'daraz.message.1', externalId: '77' });
+  });
+
+  it('reports a malformed message with zod issues', () => {
+    const parsed = parseDarazPush(push({ message_type: 0, timestamp: 1, data: { order_status: 'pending' } }));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,83 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { msUntilQuotaReset, pemFromEbay } from '../../activities/marketplaces/ebay';
+import { orderStatus, toCanonicalOrder, unitPrice } from '../../activities/marketplaces/ebay/mapping';
+import { type EbayOrder } from '../../activities/marketplaces/ebay/schemas';
+import { decodeSignatureHeader } from '../../activities/marketplaces/ebay/webhook';
+
+const usd = (value: string) => ({ value, currency: 'USD' });
+
+function order(overrides: Partial<EbayOrder> = {}): EbayOrder {
+  return {
+    orderId: '12-34567-89012',
+    creationDate: '2026-03-01T10:00:00.000Z',
+    lastModifiedDate: '2026-03-01T10:05:00.000Z',
+    orderFulfillmentStatus: 'NOT_STARTED',
+    orderPaymentStatus: 'PAID',
+    buyer: { username: 'buyer_1' },
+    cancelStatus: { cancelState: 'NONE_REQUESTED' },
+    pricingSummary: { total: usd('21.00'), deliveryCost: usd('1.00') },
+    lineItems: [{ lineItemId: '100', sku: 'S-1', title: 'Mug', quantity: 2, lineItemCost: usd('20.00') }],
+    ...overrides,
+  };
+}
+
+describe('eBay mapping', () => {
+  it('divides the line cost back into a unit price without floats', () => {
+    expect(unitPrice(usd('25.00'), 2)).toEqual({ amount: '12.50', currency: 'USD' });
+    expect(unitPrice(usd('10.00'), 3)).toEqual({ amount: '3.33333333', currency: 'USD' });
+    expect(unitPrice({ value: '300', currency: 'JPY' }, 3)).toEqual({ amount: '100', currency: 'JPY' });
+  });
+
+  it.each([
+    [{ cancelStatus: { cancelState: 'CANCELED' } }, 'cancelled'],
+    [{ orderPaymentStatus: 'FULLY_REFUNDED' }, 'refunded'],
+    [{ orderPaymentStatus: 'PENDING' }, 'pending_payment'],
+    [{ orderFulfillmentStatus: 'IN_PROGRESS' }, 'partially_shipped'],
+    [{ orderFulfillmentStatus: 'FULFILLED' }, 'shipped'],
+    [{}, 'paid'],
+  ] as const)('status %j -> %s', (patch, status) => {
+    expect(orderStatus(order(patch as Partial<EbayOrder>))).toBe(status);
+  });
+
+  it('keeps an order whose PII eBay already dropped, without an address', () => {
+    const mapped = toCanonicalOrder(
+      order({ fulfillmentStartInstructions: [{ shippingStep: { shipTo: { contactAddress: { city: 'San Jose', countryCode: 'US' } } } }] }),
+      'main',
+    );
+    expect(mapped.shippingAddress).toBeUndefined();
+    expect(mapped.customer.name).toBe('buyer_1');
+  });
+
+  it('gives SKU-less lines (Trading API listings) a stable stand-in SKU and a discount from discountedLineItemCost', () => {
+    const mapped = toCanonicalOrder(
+      order({ lineItems: [{ lineItemId: '7', legacyItemId: '3344', legacyVariationId: '9', quantity: 1, lineItemCost: usd('5.00'), discountedLineItemCost: usd('4.00') }] }),
+      'main',
+    );
+    expect(mapped.lines[0]).toMatchObject({ sku: 'ebay-item:3344:9', discount: { amount: '1.00', currency: 'USD' } });
+  });
+});
+
+describe('eBay signature header and keys', () => {
+  it('decodes base64 JSON {alg, kid, signature, digest}', () => {
+    const raw = Buffer.from(JSON.stringify({ alg: 'ecdsa', kid: 'k1', signature: 'AAEC', digest: 'SHA1' })).toString('base64');
+    const decoded = decodeSignatureHeader({ rawBody: Buffer.from('{}'), headers: { 'x-ebay-signature': raw }, account: 'a' });
+    expect(decoded).toEqual({ ok: true, kid: 'k1', signature: Buffer.from([0, 1, 2]) });
+  });
+
+  it('refuses other schemes', () => {
+    const raw = Buffer.from(JSON.stringify({ alg: 'RSA', kid: 'k1', signature: 'AAEC', digest: 'SHA256' })).toString('base64');
+    expect(decodeSignatureHeader({ rawBody: Buffer.from('{}'), headers: { 'x-ebay-signature': raw }, account: 'a' }).ok).toBe(false);
+  });
+
+  it('restores the line breaks of a one-line PEM', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(pemFromEbay(pem.replace(/\n/g, ''))).toBe(pem);
+  });
+
+  it('counts down to midnight Pacific time', () => {
+    // 2026-03-01 is PST (UTC-8): 07:00Z is 23:00 the day before in Los Angeles.
+    expect(msUntilQuotaReset(Date.parse('2026-03-01T07:00:00.000Z'))).toBe(3_600_000);
+    // 2026-07-01 is PDT (UTC-7): 06:30Z is 23:30 the day before.
+    expect(msUntilQuotaReset(Date.parse('2026-07-01T06:30:00.000Z'))).toBe(1_800_000);
+  });
+});
