@@ -9,6 +9,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
+  /** Channel-specific throttle headers (Walmart's x-next-replenishment-time); Retry-After otherwise. */
+  retryAfterMs?: (headers: Headers, now: number) => number | undefined;
 }
 
 export interface HttpResponse {
@@ -40,7 +42,11 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
   const text = await response.text();
   const status = response.status;
   if (status >= 200 && status < 300) return { status, headers: response.headers, text };
-  const details = { status, retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')) };
+  const now = Date.now();
+  const details = {
+    status,
+    retryAfterMs: request.retryAfterMs?.(response.headers, now) ?? parseRetryAfterMs(response.headers.get('retry-after'), now),
+  };
   const summary = `${request.method} ${new URL(request.url).pathname} -> ${status}: ${text.slice(0, 300)}`;
   if (status === 429) throw new ChannelError(summary, 'rate_limited', details);
   if (status === 401 || status === 403) throw new ChannelError(summary, 'auth', details);

@@ -1,0 +1,152 @@
+import {
+  type Address,
+  CanonicalOrder,
+  type ChannelOrderStatus,
+  Customer,
+  type Money,
+  type OrderLine,
+  addMoney,
+  fromScaled,
+  minorDigits,
+  money,
+  multiplyMoney,
+  toScaled,
+} from '../../../domain';
+import { ChannelError } from '../errors';
+import { type WalmartDate, type WalmartOrder, type WalmartOrderLine } from './schemas';
+
+// Walmart wire shapes -> domain. Walmart charges are per unit (ItemPrice, tax); quantities are strings;
+// dates are epoch milliseconds; money amounts are JSON numbers, converted once through money().
+
+/** Epoch ms (number or digits) or ISO text -> ISO-8601 UTC. */
+export function walmartDateToIso(value: WalmartDate): string {
+  const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new ChannelError(`walmart: unreadable date ${JSON.stringify(value)}`, 'protocol');
+  return new Date(ms).toISOString();
+}
+
+/** Walmart query dates: yyyy-MM-ddTHH:mm:ssZ (no fractions), floored so the window never shrinks. */
+export function toWalmartQueryDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new ChannelError(`walmart: not a date: ${iso}`, 'rejected');
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const ALPHA3: Record<string, string> = { USA: 'US', CAN: 'CA', MEX: 'MX', PRI: 'PR' };
+
+function countryCode(country: string): string {
+  const upper = country.trim().toUpperCase();
+  const code = ALPHA3[upper] ?? upper;
+  if (!/^[A-Z]{2}$/.test(code)) throw new ChannelError(`walmart: unknown country ${country}`, 'protocol');
+  return code;
+}
+
+export function quantityIn(line: WalmartOrderLine, ...statuses: string[]): number {
+  return line.orderLineStatuses.orderLineStatus
+    .filter((s) => statuses.includes(s.status))
+    .reduce((n, s) => n + Number(s.statusQuantity.amount), 0);
+}
+
+function zero(currency: string): Money {
+  return money('0', currency);
+}
+
+function lineCharges(line: WalmartOrderLine, currency: string) {
+  let unitPrice: Money | undefined;
+  let unitTax = zero(currency);
+  let shipping = zero(currency);
+  for (const charge of line.charges.charge) {
+    const amount = money(charge.chargeAmount.amount, charge.chargeAmount.currency);
+    if (charge.chargeType === 'PRODUCT') unitPrice = unitPrice ? addMoney(unitPrice, amount) : amount;
+    else if (charge.chargeType === 'SHIPPING') shipping = addMoney(shipping, amount);
+    if (charge.tax) unitTax = addMoney(unitTax, money(charge.tax.taxAmount.amount, charge.tax.taxAmount.currency));
+  }
+  if (!unitPrice) throw new ChannelError(`walmart: line ${line.lineNumber} has no PRODUCT charge`, 'protocol');
+  return { unitPrice, unitTax, shipping };
+}
+
+function orderStatus(order: WalmartOrder, refunded: Money, charged: Money): ChannelOrderStatus {
+  const lines = order.orderLines.orderLine;
+  const ordered = lines.reduce((n, l) => n + Number(l.orderLineQuantity.amount), 0);
+  const cancelled = lines.reduce((n, l) => n + quantityIn(l, 'Cancelled'), 0);
+  const shipped = lines.reduce((n, l) => n + quantityIn(l, 'Shipped', 'Delivered'), 0);
+  const digits = minorDigits(charged.currency);
+  if (toScaled(refunded.amount, digits) > 0n && toScaled(refunded.amount, digits) >= toScaled(charged.amount, digits)) return 'refunded';
+  if (cancelled >= ordered) return 'cancelled';
+  if (shipped > 0 && shipped >= ordered - cancelled) return 'shipped';
+  if (shipped > 0) return 'partially_shipped';
+  // Walmart releases a PO to the seller only after payment.
+  return 'paid';
+}
+
+export function toCanonicalOrder(order: WalmartOrder, account: string): CanonicalOrder {
+  const firstCharge = order.orderLines.orderLine[0]?.charges.charge[0];
+  const currency = firstCharge?.chargeAmount.currency ?? order.orderSummary?.totalAmount.currencyUnit ?? 'USD';
+  let total = zero(currency);
+  let shippingTotal = zero(currency);
+  let refunded = zero(currency);
+  let latest = typeof order.orderDate === 'number' ? order.orderDate : Date.parse(walmartDateToIso(order.orderDate));
+
+  const lines: OrderLine[] = order.orderLines.orderLine.map((line) => {
+    const { unitPrice, unitTax, shipping } = lineCharges(line, currency);
+    // The line's quantity is what the buyer still gets: ordered minus cancelled.
+    const quantity = Math.max(0, Number(line.orderLineQuantity.amount) - quantityIn(line, 'Cancelled'));
+    const tax = multiplyMoney(unitTax, quantity);
+    total = addMoney(addMoney(addMoney(total, multiplyMoney(unitPrice, quantity)), tax), shipping);
+    shippingTotal = addMoney(shippingTotal, shipping);
+    for (const r of line.refund?.refundCharges.refundCharge ?? []) {
+      const amount = money(Math.abs(r.charge.chargeAmount.amount), r.charge.chargeAmount.currency);
+      refunded = addMoney(refunded, amount);
+    }
+    if (line.statusDate !== undefined) latest = Math.max(latest, Date.parse(walmartDateToIso(line.statusDate)));
+    return {
+      lineId: line.lineNumber,
+      sku: line.item.sku,
+      title: line.item.productName,
+      quantity,
+      unitPrice,
+      ...(toScaled(tax.amount, 6) !== 0n ? { tax } : {}),
+    };
+  });
+
+  const address = order.shippingInfo.postalAddress;
+  const shippingAddress: Address = {
+    name: address.name,
+    street1: address.address1,
+    ...(address.address2 ? { street2: address.address2 } : {}),
+    city: address.city,
+    ...(address.state ? { region: address.state } : {}),
+    ...(address.postalCode ? { postalCode: address.postalCode } : {}),
+    countryCode: countryCode(address.country),
+    ...(order.shippingInfo.phone ? { phone: order.shippingInfo.phone } : {}),
+  };
+  const digits = minorDigits(currency);
+  const candidate = {
+    channel: 'walmart' as const,
+    account,
+    externalId: order.purchaseOrderId,
+    name: order.customerOrderId,
+    status: orderStatus(order, refunded, total),
+    currency,
+    customer: {
+      name: address.name,
+      // Relay addresses are normally valid; anything else is dropped rather than failing the order.
+      ...(order.customerEmailId && Customer.shape.email.safeParse(order.customerEmailId).success ? { email: order.customerEmailId } : {}),
+      ...(order.shippingInfo.phone ? { phone: order.shippingInfo.phone } : {}),
+    },
+    shippingAddress,
+    lines,
+    ...(toScaled(shippingTotal.amount, digits) !== 0n ? { shippingTotal } : {}),
+    total: { amount: fromScaled(toScaled(total.amount, digits), digits), currency },
+    taxesIncluded: false,
+    createdAt: walmartDateToIso(order.orderDate),
+    updatedAt: new Date(latest).toISOString(),
+    test: false,
+  };
+  const parsed = CanonicalOrder.safeParse(candidate);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ChannelError(`walmart: PO ${order.purchaseOrderId} does not map to a canonical order: ${where}`, 'protocol');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto';
+
+// In-memory Walmart seller account: purchase orders with line-level statuses, stock, prices and feeds.
+// Amounts are kept as decimal strings and only turned into JSON numbers on the wire (as Walmart does).
+
+export type LineStatus = 'Created' | 'Acknowledged' | 'Shipped' | 'Delivered' | 'Cancelled' | 'Refund';
+
+export const CANCEL_REASONS = [
+  'CUSTOMER_REQUESTED_SELLER_TO_CANCEL',
+  'SELLER_CANCEL_PRICING_ERROR',
+  'SELLER_CANCEL_OUT_OF_STOCK',
+  'SELLER_CANCEL_FRAUD_STOP_SHIPMENT',
+  'SELLER_CANCEL_ADDRESS_NOT_SERVICEABLE',
+] as const;
+
+export interface Tracking {
+  shipDateTime: number;
+  carrier?: string;
+  otherCarrier?: string;
+  methodCode: string;
+  trackingNumber: string;
+  trackingURL?: string;
+}
+
+export interface StatusEntry {
+  status: LineStatus;
+  quantity: number;
+  cancellationReason?: string;
+  tracking?: Tracking;
+}
+
+export interface SimRefund {
+  refundId: string;
+  comments?: string;
+  reason: string;
+  /** Negative decimal string, as Walmart reports refunded charges. */
+  amount: string;
+}
+
+export interface SimLine {
+  lineNumber: string;
+  sku: string;
+  productName: string;
+  quantity: number;
+  /** Per-unit item price and per-unit tax (decimal strings). */
+  unitPrice: string;
+  unitTax?: string;
+  shipping?: string;
+  statuses: StatusEntry[];
+  refunds: SimRefund[];
+  statusDate: number;
+  sellerOrderId?: string;
+}
+
+export interface SimAddress {
+  name: string;
+  address1: string;
+  address2?: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface SimOrder {
+  purchaseOrderId: string;
+  customerOrderId: string;
+  customerEmailId: string;
+  buyerId: string;
+  orderDate: number;
+  lastModified: number;
+  currency: string;
+  shipNodeType: 'SellerFulfilled' | 'WFSFulfilled' | '3PLFulfilled';
+  phone: string;
+  methodCode: 'Standard' | 'Express' | 'OneDay' | 'Freight' | 'WhiteGlove' | 'Value';
+  address: SimAddress;
+  lines: SimLine[];
+}
+
+export interface SimShipment {
+  purchaseOrderId: string;
+  trackingNumber: string;
+  carrier: string;
+  lines: { lineNumber: string; quantity: number }[];
+}
+
+export interface FeedItemResult {
+  sku: string;
+  index: number;
+  ok: boolean;
+  errorCode?: string;
+  errorText?: string;
+}
+
+export interface SimFeed {
+  feedId: string;
+  feedType: 'inventory' | 'price';
+  submittedAt: number;
+  readyAt: number;
+  items: FeedItemResult[];
+  applied: boolean;
+  /** Writes the accepted items into the catalogue once the feed is processed. */
+  apply: () => void;
+}
+
+export class SimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Product {
+  sku: string;
+  price: string;
+  stock: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export class WalmartStore {
+  readonly orders = new Map<string, SimOrder>();
+  readonly products = new Map<string, Product>();
+  readonly shipments: SimShipment[] = [];
+  readonly feeds = new Map<string, SimFeed>();
+  private nextPo = 1_000_000_000_001;
+  private nextRefund = 1;
+
+  constructor(products: Product[]) {
+    for (const p of products) this.products.set(p.sku, { ...p });
+  }
+
+  product(sku: string): Product {
+    const found = this.products.get(sku);
+    if (!found) throw new SimError(404, 'CONTENT_NOT_FOUND.GMP_INVENTORY_API', `SKU ${sku} is not set up for this seller`, 'sku');
+    return found;
+  }
+
+  order(purchaseOrderId: string): SimOrder {
+    const found = this.orders.get(purchaseOrderId);
+    if (!found) throw new SimError(404, 'CONTENT_NOT_FOUND.GMP_ORDER_API', `purchase order ${purchaseOrderId} not found`, 'purchaseOrderId');
+    return found;
+  }
+
+  createOrder(input: {
+    lines: { sku: string; quantity: number; unitPrice: string; unitTax?: string; shipping?: string; productName?: string }[];
+    currency: string;
+    shipNodeType: SimOrder['shipNodeType'];
+    address?: Partial<SimAddress>;
+    orderDate?: number;
+  }): SimOrder {
+    const now = Date.now();
+    const orderDate = input.orderDate ?? now;
+    const po = String(this.nextPo++);
+    const order: SimOrder = {
+      purchaseOrderId: po,
+      customerOrderId: String(5_000_000_000_000 + Number(po.slice(-9))),
+      customerEmailId: `${randomUUID().replace(/-/g, '').toUpperCase()}@relay.walmart.com`,
+      buyerId: randomUUID(),
+      orderDate,
+      lastModified: now,
+      currency: input.currency,
+      shipNodeType: input.shipNodeType,
+      phone: '3155550100',
+      methodCode: 'Standard',
+      address: {
+        name: 'Kathryn Cole',
+        address1: '3258 Warners Rd',
+        city: 'Warners',
+        state: 'NY',
+        postalCode: '13164',
+        country: 'USA',
+        ...input.address,
+      },
+      lines: input.lines.map((l, i) => ({
+        lineNumber: String(i + 1),
+        sku: l.sku,
+        productName: l.productName ?? `Product ${l.sku}`,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        unitTax: l.unitTax,
+        shipping: l.shipping,
+        statuses: [{ status: 'Created', quantity: l.quantity }],
+        refunds: [],
+        statusDate: orderDate,
+      })),
+    };
+    this.orders.set(po, order);
+    return order;
+  }
+
+  /** Acknowledge is per PO: every Created quantity becomes Acknowledged. Re-acknowledging is allowed. */
+  acknowledge(po: string): SimOrder {
+    const order = this.order(po);
+    const open = order.lines.flatMap((l) => l.statuses).filter((s) => s.status !== 'Cancelled');
+    if (open.length > 0 && open.every((s) => s.status === 'Shipped' || s.status === 'Delivered')) {
+      throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', 'Do not acknowledge orders that have already been shipped');
+    }
+    for (const line of order.lines) {
+      let changed = false;
+      for (const s of line.statuses) {
+        if (s.status === 'Created') {
+          s.status = 'Acknowledged';
+          changed = true;
+        }
+      }
+      if (changed) this.touch(order, line);
+      line.statuses = merge(line.statuses);
+    }
+    return order;
+  }
+
+  ship(po: string, lines: { lineNumber: string; quantity: number; sellerOrderId: string; tracking: Tracking }[]): SimOrder {
+    const order = this.order(po);
+    // Validate everything first so a bad line leaves the order untouched.
+    const wanted = new Map<string, number>();
+    for (const req of lines) wanted.set(req.lineNumber, (wanted.get(req.lineNumber) ?? 0) + req.quantity);
+    for (const [lineNumber, qty] of wanted) {
+      const line = this.line(order, lineNumber);
+      if (countOf(line, 'Created') > 0) {
+        throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber} must be acknowledged before it can be shipped`, 'orderLineStatus');
+      }
+      const available = countOf(line, 'Acknowledged');
+      if (qty > available) {
+        throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber}: cannot ship ${qty}, only ${available} acknowledged and not shipped`, 'statusQuantity');
+      }
+    }
+    const byTracking = new Map<string, SimShipment>();
+    for (const req of lines) {
+      const line = this.line(order, req.lineNumber);
+      move(line, 'Acknowledged', { status: 'Shipped', quantity: req.quantity, tracking: req.tracking });
+      line.sellerOrderId = req.sellerOrderId;
+      this.touch(order, line);
+      const key = req.tracking.trackingNumber;
+      const shipment = byTracking.get(key) ?? {
+        purchaseOrderId: po,
+        trackingNumber: key,
+        carrier: req.tracking.carrier ?? req.tracking.otherCarrier ?? '',
+        lines: [],
+      };
+      shipment.lines.push({ lineNumber: req.lineNumber, quantity: req.quantity });
+      byTracking.set(key, shipment);
+    }
+    this.shipments.push(...byTracking.values());
+    return order;
+  }
+
+  cancel(po: string, lines: { lineNumber: string; quantity: number; reason: string }[]): SimOrder {
+    const order = this.order(po);
+    for (const req of lines) {
+      const line = this.line(order, req.lineNumber);
+      const open = countOf(line, 'Created') + countOf(line, 'Acknowledged');
+      if (req.quantity > open) {
+        throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${req.lineNumber}: cannot cancel ${req.quantity}, only ${open} not yet shipped`, 'statusQuantity');
+      }
+    }
+    for (const req of lines) {
+      const line = this.line(order, req.lineNumber);
+      let left = req.quantity;
+      for (const from of ['Created', 'Acknowledged'] as const) {
+        const take = Math.min(left, countOf(line, from));
+        if (take > 0) move(line, from, { status: 'Cancelled', quantity: take, cancellationReason: req.reason });
+        left -= take;
+      }
+      this.touch(order, line);
+    }
+    return order;
+  }
+
+  refund(po: string, lines: { lineNumber: string; amount: string; reason: string; comments?: string }[]): SimOrder {
+    const order = this.order(po);
+    for (const req of lines) this.line(order, req.lineNumber);
+    for (const req of lines) {
+      const line = this.line(order, req.lineNumber);
+      const amount = req.amount.startsWith('-') ? req.amount : `-${req.amount}`;
+      line.refunds.push({ refundId: `R${this.nextRefund++}`, reason: req.reason, comments: req.comments, amount });
+      this.touch(order, line);
+    }
+    return order;
+  }
+
+  /** Orders matching the getAllOrders filters, ordered by purchase order id (stable keyset for paging). */
+  search(filter: {
+    createdStart?: number;
+    createdEnd?: number;
+    modifiedStart?: number;
+    modifiedEnd?: number;
+    status?: LineStatus;
+    sku?: string;
+    purchaseOrderId?: string;
+    customerOrderId?: string;
+    shipNodeType: string;
+    afterPo?: string;
+  }): SimOrder[] {
+    const now = Date.now();
+    // createdStartDate defaults to 7 days back unless the caller filters by modification date.
+    const createdStart = filter.createdStart ?? (filter.modifiedStart === undefined ? now - 7 * DAY_MS : undefined);
+    return [...this.orders.values()]
+      .filter((o) => o.orderDate >= now - 180 * DAY_MS)
+      .filter((o) => createdStart === undefined || o.orderDate >= createdStart)
+      .filter((o) => filter.createdEnd === undefined || o.orderDate <= filter.createdEnd)
+      .filter((o) => filter.modifiedStart === undefined || o.lastModified >= filter.modifiedStart)
+      .filter((o) => filter.modifiedEnd === undefined || o.lastModified <= filter.modifiedEnd)
+      .filter((o) => o.shipNodeType === filter.shipNodeType)
+      .filter((o) => !filter.status || o.lines.some((l) => l.statuses.some((s) => s.status === filter.status)))
+      .filter((o) => !filter.sku || o.lines.some((l) => l.sku === filter.sku))
+      .filter((o) => !filter.purchaseOrderId || o.purchaseOrderId === filter.purchaseOrderId)
+      .filter((o) => !filter.customerOrderId || o.customerOrderId === filter.customerOrderId)
+      .sort((a, b) => comparePo(a.purchaseOrderId, b.purchaseOrderId))
+      .filter((o) => !filter.afterPo || comparePo(o.purchaseOrderId, filter.afterPo) > 0);
+  }
+
+  private line(order: SimOrder, lineNumber: string): SimLine {
+    const line = order.lines.find((l) => l.lineNumber === lineNumber);
+    if (!line) {
+      throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber} does not exist on PO ${order.purchaseOrderId}`, 'lineNumber');
+    }
+    return line;
+  }
+
+  private touch(order: SimOrder, line: SimLine): void {
+    // Keep modification times strictly increasing so lastModified filters are deterministic.
+    const now = Math.max(Date.now(), order.lastModified + 1);
+    order.lastModified = now;
+    line.statusDate = now;
+  }
+}
+
+export function countOf(line: SimLine, status: LineStatus): number {
+  return line.statuses.filter((s) => s.status === status).reduce((n, s) => n + s.quantity, 0);
+}
+
+function move(line: SimLine, from: LineStatus, to: StatusEntry): void {
+  let left = to.quantity;
+  for (const s of line.statuses) {
+    if (s.status !== from || left === 0) continue;
+    const take = Math.min(left, s.quantity);
+    s.quantity -= take;
+    left -= take;
+  }
+  line.statuses = merge([...line.statuses.filter((s) => s.quantity > 0), to]);
+}
+
+/** Joins buckets with the same status and no per-bucket details (tracking, reason). */
+function merge(statuses: StatusEntry[]): StatusEntry[] {
+  const out: StatusEntry[] = [];
+  for (const s of statuses) {
+    const same = out.find((o) => o.status === s.status && !o.tracking && !s.tracking && o.cancellationReason === s.cancellationReason);
+    if (same) same.quantity += s.quantity;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+function comparePo(a: string, b: string): number {
+  return a.length === b.length ? a.localeCompare(b) : a.length - b.length;
+}

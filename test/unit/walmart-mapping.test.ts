@@ -1,0 +1,156 @@
+import { createHmac } from 'node:crypto';
+import {
+  parseWalmartWebhook,
+  replenishmentDelayMs,
+  toCanonicalOrder,
+  verifyWalmartWebhook,
+  walmartCancelReason,
+  walmartDateToIso,
+} from '../../activities/marketplaces/walmart';
+import { toWalmartQueryDate } from '../../activities/marketplaces/walmart/mapping';
+import { WalmartOrder } from '../../activities/marketplaces/walmart/schemas';
+
+const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+describe('replenishmentDelayMs (x-next-replenishment-time)', () => {
+  it.each([
+    ['epoch milliseconds', String(NOW + 1500), 1500],
+    ['epoch seconds', String(NOW / 1000 + 3), 3000],
+    ['seconds to wait', '2', 2000],
+    ['fractional seconds', '0.25', 250],
+    ['ISO text', new Date(NOW + 4000).toISOString(), 4000],
+    ['a time already past', String(NOW - 10), 0],
+  ])('reads %s', (_label, value, expected) => {
+    expect(replenishmentDelayMs(value, NOW)).toBe(expected);
+  });
+
+  it('gives up on nothing or nonsense', () => {
+    expect(replenishmentDelayMs(undefined, NOW)).toBeUndefined();
+    expect(replenishmentDelayMs('', NOW)).toBeUndefined();
+    expect(replenishmentDelayMs('soon', NOW)).toBeUndefined();
+  });
+});
+
+describe('walmart dates', () => {
+  it('turns epoch milliseconds (number or digits) and ISO text into ISO UTC', () => {
+    expect(walmartDateToIso(1568466571000)).toBe('2019-09-14T13:09:31.000Z');
+    expect(walmartDateToIso('1568466571123')).toBe('2019-09-14T13:09:31.123Z');
+    expect(walmartDateToIso('2021-06-15T22:33:27-05:00')).toBe('2021-06-16T03:33:27.000Z');
+    expect(() => walmartDateToIso('yesterday')).toThrow(/unreadable date/);
+  });
+
+  it('formats query dates without fractions, rounding down', () => {
+    expect(toWalmartQueryDate('2026-11-26T21:00:00.999Z')).toBe('2026-11-26T21:00:00Z');
+    expect(toWalmartQueryDate('2026-11-26T23:00:00+02:00')).toBe('2026-11-26T21:00:00Z');
+  });
+});
+
+describe('walmartCancelReason', () => {
+  it.each([
+    ['SELLER_CANCEL_FRAUD_STOP_SHIPMENT', 'SELLER_CANCEL_FRAUD_STOP_SHIPMENT'],
+    ['Customer changed their mind', 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL'],
+    ['wrong price on listing', 'SELLER_CANCEL_PRICING_ERROR'],
+    ['address not serviceable', 'SELLER_CANCEL_ADDRESS_NOT_SERVICEABLE'],
+    ['no stock', 'SELLER_CANCEL_OUT_OF_STOCK'],
+    ['', 'SELLER_CANCEL_OUT_OF_STOCK'],
+  ])('%s -> %s', (reason, code) => expect(walmartCancelReason(reason)).toBe(code));
+});
+
+function order(overrides: { lines?: unknown[]; country?: string } = {}) {
+  const line = (lineNumber: string, price: number, qty: string, statuses: unknown[], extra: Record<string, unknown> = {}) => ({
+    lineNumber,
+    item: { productName: `Item ${lineNumber}`, sku: `SKU-${lineNumber}` },
+    charges: { charge: [{ chargeType: 'PRODUCT', chargeName: 'ItemPrice', chargeAmount: { currency: 'USD', amount: price }, tax: { taxName: 'Tax1', taxAmount: { currency: 'USD', amount: 0.1 } } }] },
+    orderLineQuantity: { unitOfMeasurement: 'EACH', amount: qty },
+    statusDate: 1623835855623,
+    orderLineStatuses: { orderLineStatus: statuses },
+    ...extra,
+  });
+  const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
+  return WalmartOrder.parse({
+    purchaseOrderId: '1815367951431',
+    customerOrderId: '4372135469400',
+    customerEmailId: '7D9F02968955480499C84C5871AD1401@relay.walmart.com',
+    orderDate: 1623796407000,
+    shippingInfo: {
+      phone: '3143450432',
+      methodCode: 'Value',
+      postalAddress: { name: 'Donald Ashley', address1: '6600 gazebo drive', city: 'Cedar hill', state: 'MO', postalCode: '63016', country: overrides.country ?? 'USA' },
+    },
+    orderLines: { orderLine: overrides.lines ?? [line('1', 0.1, '2', [st('Shipped', '1'), st('Acknowledged', '1')]), line('2', 0.2, '1', [st('Acknowledged', '1')])] },
+  });
+}
+
+describe('toCanonicalOrder', () => {
+  it('maps a Walmart PO with exact money, line ids and line-level status', () => {
+    const o = toCanonicalOrder(order(), 'wm');
+    expect(o).toMatchObject({
+      channel: 'walmart',
+      account: 'wm',
+      externalId: '1815367951431',
+      name: '4372135469400',
+      status: 'partially_shipped',
+      currency: 'USD',
+      createdAt: '2021-06-15T22:33:27.000Z',
+      updatedAt: '2021-06-16T09:30:55.623Z',
+      shippingAddress: { countryCode: 'US', region: 'MO', street1: '6600 gazebo drive', phone: '3143450432' },
+    });
+    expect(o.lines.map((l) => [l.lineId, l.quantity, l.unitPrice.amount, l.tax?.amount])).toEqual([
+      ['1', 2, '0.10', '0.20'],
+      ['2', 1, '0.20', '0.10'],
+    ]);
+    // 2 x 0.10 + 0.20 tax + 0.20 + 0.10 tax
+    expect(o.total).toEqual({ amount: '0.70', currency: 'USD' });
+  });
+
+  it('calls an order cancelled when every unit is cancelled, refunded when refunds cover the charges', () => {
+    const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
+    const base = order().orderLines.orderLine[0]!;
+    const cancelled = toCanonicalOrder(order({ lines: [{ ...base, orderLineStatuses: { orderLineStatus: [st('Cancelled', '2')] } }] }), 'wm');
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.total.amount).toBe('0.00');
+    const refund = { refundCharges: { refundCharge: [{ refundReason: 'DamagedItem', charge: { chargeAmount: { currency: 'USD', amount: -0.4 } } }] } };
+    const refunded = toCanonicalOrder(order({ lines: [{ ...base, orderLineStatuses: { orderLineStatus: [st('Shipped', '2')] }, refund }] }), 'wm');
+    expect(refunded.status).toBe('refunded');
+  });
+
+  it('maps alpha-3 country codes and refuses ones it cannot read', () => {
+    expect(toCanonicalOrder(order({ country: 'CAN' }), 'wm').shippingAddress?.countryCode).toBe('CA');
+    expect(() => toCanonicalOrder(order({ country: 'Atlantis' }), 'wm')).toThrow(/unknown country/);
+  });
+});
+
+describe('walmart webhooks (pure)', () => {
+  const body = Buffer.from(
+    JSON.stringify({
+      source: { eventType: 'PO_CREATED', eventTime: '2026-11-26T12:00:00.000Z', eventId: 'evt-1' },
+      payload: { partnerId: '1', purchaseOrderId: '42', orderLines: [{ lineNumber: '1', sku: 'A' }] },
+    }),
+  );
+  const signed = (encoding: 'base64' | 'hex', header = 'authorization') => ({
+    rawBody: body,
+    headers: { [header]: createHmac('sha256', 's3cret').update(body).digest(encoding) },
+    account: 'wm',
+  });
+
+  it('accepts the configured encoding, or either when none is configured', () => {
+    expect(verifyWalmartWebhook(signed('hex'), { secret: 's3cret', digestEncoding: 'hex' })).toEqual({ ok: true });
+    expect(verifyWalmartWebhook(signed('hex'), { secret: 's3cret', digestEncoding: 'base64' }).ok).toBe(false);
+    expect(verifyWalmartWebhook(signed('base64'), { secret: 's3cret' })).toEqual({ ok: true });
+    expect(verifyWalmartWebhook(signed('hex'), { secret: 's3cret' })).toEqual({ ok: true });
+    expect(verifyWalmartWebhook(signed('base64', 'x-wm-signature'), { secret: 's3cret', headerName: 'X-WM-Signature' })).toEqual({ ok: true });
+  });
+
+  it('fails closed without a secret', () => {
+    expect(verifyWalmartWebhook(signed('base64'), {}).ok).toBe(false);
+  });
+
+  it('parses notifications into per-PO nudges keyed by eventId, and refuses junk', () => {
+    expect(parseWalmartWebhook(signed('hex'))).toEqual({
+      ok: true,
+      events: [{ type: 'order.notified', topic: 'PO_CREATED', channel: 'walmart', account: 'wm', externalId: '42', eventId: 'evt-1', occurredAt: '2026-11-26T12:00:00.000Z', source: 'webhook' }],
+    });
+    expect(parseWalmartWebhook({ rawBody: Buffer.from('nope'), headers: {}, account: 'wm' }).ok).toBe(false);
+    expect(parseWalmartWebhook({ rawBody: Buffer.from('{"payload":{}}'), headers: {}, account: 'wm' }).ok).toBe(false);
+  });
+});
