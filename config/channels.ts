@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AccountName, Channel } from '../domain';
+import { AccountName, Channel, channelKey } from '../domain';
+import { checkRulesConfig, type Rules } from './rules';
 import { ConfigError } from './env';
 import { formatIssues } from './issues';
 
@@ -39,6 +40,8 @@ const ChannelsFile = z
   .object({
     odoo: OdooSection,
     channels: z.array(ChannelEntry).default([]),
+    /** Allocation and price rules; checked by config/rules.ts (see there for the shape). */
+    rules: z.unknown().optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -61,6 +64,7 @@ export interface ResolvedChannel {
 export interface ChannelsConfig {
   odoo: Omit<z.infer<typeof OdooSection>, 'secretEnv'> & { secret: string };
   channels: ResolvedChannel[];
+  rules: Rules;
 }
 
 /** Parses and validates YAML text; every problem is reported at once with its path. */
@@ -81,6 +85,8 @@ export function parseChannelsConfig(text: string, env: NodeJS.ProcessEnv, source
   };
   const file = parsed.data;
   const { secretEnv, ...odoo } = file.odoo;
+  const rules = checkRulesConfig({ raw: file.rules ?? {}, channelKeys: file.channels.map((c) => channelKey(c.channel, c.account)) });
+  if (!rules.ok) problems.push(...rules.problems.map((p) => `  - ${p}`));
   const config: ChannelsConfig = {
     odoo: { ...odoo, secret: secretOf('odoo.secretEnv', secretEnv) },
     channels: file.channels
@@ -94,6 +100,7 @@ export function parseChannelsConfig(text: string, env: NodeJS.ProcessEnv, source
           Object.entries(c.secrets).map(([key, name]) => [key, secretOf(`channels.${i}.secrets.${key}`, name)]),
         ),
       })),
+    rules: rules.ok ? rules.rules : { allocation: [], prices: [], kits: {} },
   };
   if (problems.length > 0) throw new ConfigError(`${source} is invalid:\n${problems.join('\n')}`);
   return config;

@@ -6,3 +6,5 @@ export * from './ids';
 export * from './status';
 export * from './search-attributes';
 export * from './failures';
+export * from './allocation';
+export * from './pricing';
