@@ -1,4 +1,4 @@
-import { type CanonicalOrder, type OrderKey } from '../../domain';
+import { type CanonicalOrder, type Money, type OrderKey } from '../../domain';
 
 // The contract between the order activities and the Odoo client. The client lives beside this file.
 
@@ -51,6 +51,8 @@ export interface SaleOrderRef {
   state: string;
   /** false when an existing order was found by its binding. */
   created: boolean;
+  /** Locked against edits (16: state 'done'; 17+: the `locked` flag). */
+  locked?: boolean;
 }
 
 /** Idempotent order operations; each is safe to run twice. */
@@ -68,4 +70,102 @@ export interface OdooOrderOperations {
   confirmSaleOrder(input: { saleOrderId: number }): Promise<SaleOrderRef>;
   /** Reads the order found by its binding, or undefined. */
   findSaleOrder(input: { key: OrderKey }): Promise<SaleOrderRef | undefined>;
+}
+
+// ---- Further idempotent operations (added with the client) ----
+
+export interface DeliveryLine {
+  productId: number;
+  /** default_code, when the product has one. */
+  sku?: string;
+  quantity: number;
+}
+
+export interface DeliveryInfo {
+  pickingId: number;
+  /** e.g. WH/OUT/00012 */
+  name: string;
+  /** draft | waiting | confirmed | assigned | done | cancel */
+  state: string;
+  trackingRef?: string;
+  carrier?: string;
+  /** ISO-8601 UTC, when done. */
+  doneAt?: string;
+  lines: DeliveryLine[];
+}
+
+export interface CreditNoteInput {
+  saleOrderId: number;
+  /**
+   * The credit note's `ref`, unique per refund; the idempotency key (search before create).
+   * Built by the caller from the channel's refund id.
+   */
+  reference: string;
+  /** Refunded goods: product lines at the given unit price. */
+  lines: { sku: string; quantity: number; unitPrice: Money }[];
+  /** Amount-only refunds (shipping, goodwill), one line each without product. */
+  amounts?: { label: string; amount: Money }[];
+}
+
+export interface CreditNoteRef {
+  creditNoteId: number;
+  /** e.g. RINV/2026/00001 once posted. */
+  name: string;
+  /** draft | posted | cancel */
+  state: string;
+  total: Money;
+  created: boolean;
+}
+
+export interface StockLevel {
+  sku: string;
+  productId: number;
+  /** stock.warehouse code, e.g. WH */
+  warehouse: string;
+  /** free_qty: on hand minus reserved. */
+  free: number;
+  /** qty_available */
+  onHand: number;
+}
+
+export interface ProductPrice {
+  sku: string;
+  productId: number;
+  listPrice: Money;
+  /** Pricelist price when a pricelist was given, else the list price. */
+  price: Money;
+}
+
+export interface ProductInfo {
+  productId: number;
+  sku?: string;
+  barcode?: string;
+  name: string;
+  storable: boolean;
+  listPrice: Money;
+}
+
+export interface ChangedProduct {
+  productId: number;
+  sku?: string;
+  /** ISO-8601 UTC write_date. */
+  changedAt: string;
+}
+
+/** Everything the activities can ask of Odoo; each operation is safe to run twice. */
+export interface OdooOperations extends OdooOrderOperations {
+  /** Cancels (unlocking first when needed), releasing reserved stock; a cancelled order stays cancelled. */
+  cancelSaleOrder(input: { saleOrderId: number }): Promise<SaleOrderRef>;
+  /** Outgoing pickings of a sale order with state, tracking number and delivered lines. */
+  readDeliveries(input: { saleOrderId: number }): Promise<DeliveryInfo[]>;
+  /** Creates and posts a credit note once per reference (found by `ref` on a second run). */
+  createCreditNote(input: CreditNoteInput): Promise<CreditNoteRef>;
+  /** Stock per warehouse (all warehouses unless one code is given); all SKU'd products unless skus given. */
+  readStock(input: { skus?: string[]; warehouseCode?: string }): Promise<StockLevel[]>;
+  /** list_price, and the pricelist's price when a pricelist (id or name) is given. */
+  readPrices(input: { skus: string[]; pricelist?: number | string }): Promise<ProductPrice[]>;
+  /** Products by default_code and/or barcode. */
+  findProducts(input: { skus?: string[]; barcodes?: string[] }): Promise<ProductInfo[]>;
+  /** Products whose record (or stock) changed after `since` (ISO-8601), for a poller. */
+  productsChangedSince(input: { since: string }): Promise<ChangedProduct[]>;
 }

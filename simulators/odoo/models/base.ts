@@ -1,0 +1,54 @@
+import { validationError } from '../errors';
+import { type Env, type ModelDef } from '../orm';
+import { boolean, char, float, integer, many2one, selection } from './fields';
+
+// Reference data and ir.model.data (external ids).
+
+/** Default for a many2one: the first record of a model (the company, the warehouse, Units). */
+export function firstId(env: Env, model: string): number | false {
+  return env.store.all(model)[0]?.id ?? false;
+}
+
+export function baseModels(): ModelDef[] {
+  return [
+    { name: 'res.currency', fields: { name: char({ required: true }), symbol: char(), decimal_places: integer(), active: boolean({ default: () => true }) } },
+    { name: 'res.country', fields: { name: char({ required: true }), code: char({ required: true }) } },
+    {
+      name: 'res.company',
+      fields: { name: char({ required: true }), currency_id: many2one('res.currency', { required: true }) },
+    },
+    { name: 'res.users', fields: { name: char({ required: true }), login: char({ required: true }), active: boolean({ default: () => true }) } },
+    { name: 'uom.uom', fields: { name: char({ required: true }), active: boolean({ default: () => true }) } },
+    {
+      name: 'account.tax',
+      fields: {
+        name: char({ required: true }),
+        amount: float(),
+        type_tax_use: selection(['sale', 'purchase', 'none'], { default: () => 'sale' }),
+        active: boolean({ default: () => true }),
+      },
+    },
+    {
+      name: 'ir.model.data',
+      displayName: (_env, rec) => `${String(rec.module)}.${String(rec.name)}`,
+      fields: {
+        module: char({ required: true }),
+        name: char({ required: true }),
+        model: char({ required: true }),
+        res_id: integer(),
+        noupdate: boolean(),
+        complete_name: char({ compute: (_env, rec) => `${String(rec.module)}.${String(rec.name)}` }),
+      },
+      constrain: (env, rec) => {
+        if (!env.xmlidUnique) return;
+        const clash = env.store.all('ir.model.data').some((r) => r.id !== rec.id && r.module === rec.module && r.name === rec.name);
+        // Odoo's unique index ir_model_data_module_name_uniq_index; the RPC layer turns IntegrityError into this.
+        if (clash) {
+          throw validationError(
+            'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"',
+          );
+        }
+      },
+    },
+  ];
+}

@@ -1,0 +1,57 @@
+import { type Env, type Notification, readRecords } from './orm';
+
+// Odoo -> channelsync pushes, shaped like what an Odoo 17+ automation rule ("Send Webhook Notification")
+// would POST: one JSON object per event. Built after commit from the ids the call touched.
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function assertLoopback(url: string): void {
+  const host = new URL(url).hostname;
+  if (!LOOPBACK.has(host)) throw new Error(`notifyUrl must be a loopback URL, got ${host}`);
+}
+
+export interface SentNotification {
+  body: Record<string, unknown>;
+  status: number | 'failed';
+}
+
+/** Turns the queued intents of one committed call into payloads (deduplicated per product / picking). */
+export function buildPayloads(env: Env, intents: Notification[], database: string): Record<string, unknown>[] {
+  const payloads: Record<string, unknown>[] = [];
+  const productIds = [...new Set(intents.filter((n) => n.event === 'stock.changed').flatMap((n) => n.product_ids as number[]))];
+  if (productIds.length > 0) {
+    const warehouses = env.store.all('stock.warehouse');
+    const products = productIds.filter((id) => env.store.get('product.product', id)).flatMap((id) =>
+      warehouses.map((wh) => {
+        env.context = { warehouse: wh.id };
+        const [row] = readRecords(env, 'product.product', [id], ['default_code', 'barcode', 'qty_available', 'free_qty', 'write_date']);
+        return { ...row, warehouse: wh.code };
+      }),
+    );
+    env.context = {};
+    payloads.push({ event: 'stock.changed', database, model: 'product.product', records: products });
+  }
+  for (const intent of intents.filter((n) => n.event === 'delivery.done')) {
+    const pickingId = intent.picking_id as number;
+    const [picking] = readRecords(env, 'stock.picking', [pickingId], ['name', 'origin', 'sale_id', 'state', 'carrier_id', 'carrier_tracking_ref', 'date_done', 'write_date']);
+    const order = env.store.get('sale.order', env.store.get('stock.picking', pickingId)?.sale_id as number);
+    const moves = env.store.all('stock.move').filter((m) => m.picking_id === pickingId && m.state === 'done');
+    const lines = moves.map((m) => ({
+      product_id: m.product_id,
+      default_code: env.store.get('product.product', m.product_id as number)?.default_code ?? false,
+      quantity: m.product_uom_qty,
+    }));
+    payloads.push({ event: 'delivery.done', database, model: 'stock.picking', record: { ...picking, client_order_ref: order?.client_order_ref ?? false, lines } });
+  }
+  return payloads;
+}
+
+export async function post(url: string, body: Record<string, unknown>): Promise<SentNotification> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    await res.arrayBuffer();
+    return { body, status: res.status };
+  } catch {
+    return { body, status: 'failed' };
+  }
+}

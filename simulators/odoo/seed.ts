@@ -1,0 +1,97 @@
+import { userError } from './errors';
+import { createRecord, type Env } from './orm';
+import { setOnHand } from './models/stock';
+
+// Base data every database has, and the `demo` catalogue.
+
+export interface DemoProduct {
+  sku: string;
+  name: string;
+  barcode: string;
+  listPrice: number;
+  quantity: number;
+}
+
+/** The demo catalogue (all storable, in warehouse WH) plus the SHIPPING service product. */
+export const DEMO_PRODUCTS: readonly DemoProduct[] = [
+  { sku: 'TSHIRT-RED-M', name: 'T-Shirt Red M', barcode: '2000000000017', listPrice: 19.99, quantity: 50 },
+  { sku: 'TSHIRT-BLUE-L', name: 'T-Shirt Blue L', barcode: '2000000000024', listPrice: 19.99, quantity: 40 },
+  { sku: 'MUG-WHITE', name: 'Mug White', barcode: '2000000000031', listPrice: 12.5, quantity: 100 },
+  { sku: 'CAP-BLACK', name: 'Cap Black', barcode: '2000000000048', listPrice: 15, quantity: 25 },
+  { sku: 'SOCKS-3PK', name: 'Socks 3-Pack', barcode: '2000000000055', listPrice: 9.9, quantity: 5 },
+];
+export const DEMO_SKUS: readonly string[] = DEMO_PRODUCTS.map((p) => p.sku);
+/** Service product the demo seed adds for shipping charges. */
+export const DEMO_SHIPPING_SKU = 'SHIPPING';
+/** Demo pricelist: MUG-WHITE fixed at 11.50, everything else 10% off list price. */
+export const DEMO_PRICELIST_NAME = 'Marketplace';
+
+const COUNTRIES: [string, string][] = [
+  ['US', 'United States'], ['GB', 'United Kingdom'], ['DE', 'Germany'], ['FR', 'France'], ['NL', 'Netherlands'],
+  ['CA', 'Canada'], ['AU', 'Australia'], ['AE', 'United Arab Emirates'], ['SA', 'Saudi Arabia'], ['EG', 'Egypt'],
+  ['PK', 'Pakistan'], ['BD', 'Bangladesh'], ['LK', 'Sri Lanka'], ['NP', 'Nepal'], ['MM', 'Myanmar'], ['IN', 'India'],
+];
+
+export function seedBase(env: Env, logins: string[]): void {
+  const usd = createRecord(env, 'res.currency', { name: 'USD', symbol: '$', decimal_places: 2 });
+  for (const [name, symbol] of [['EUR', '€'], ['GBP', '£'], ['AED', 'AED'], ['SAR', 'SAR'], ['PKR', 'Rs'], ['BDT', '৳']]) {
+    createRecord(env, 'res.currency', { name, symbol, decimal_places: 2 });
+  }
+  for (const [code, name] of COUNTRIES) createRecord(env, 'res.country', { code, name });
+  createRecord(env, 'res.company', { name: 'My Company', currency_id: usd });
+  createRecord(env, 'res.users', { name: 'OdooBot', login: '__system__' });
+  for (const login of logins) createRecord(env, 'res.users', { name: login, login });
+  createRecord(env, 'uom.uom', { name: 'Units' });
+  createRecord(env, 'account.tax', { name: '15%', amount: 15 });
+  createRecord(env, 'stock.location', { name: 'Partners', usage: 'view' });
+  createRecord(env, 'stock.location', { name: 'Customers', usage: 'customer', location_id: 1 });
+  createRecord(env, 'stock.location', { name: 'Inventory adjustment', usage: 'inventory' });
+  const whView = createRecord(env, 'stock.location', { name: 'WH', usage: 'view' });
+  const whStock = createRecord(env, 'stock.location', { name: 'Stock', usage: 'internal', location_id: whView });
+  createRecord(env, 'stock.warehouse', { name: 'My Warehouse', code: 'WH', lot_stock_id: whStock, company_id: 1 });
+  createRecord(env, 'delivery.carrier', { name: 'Standard Delivery' });
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  barcode?: string;
+  listPrice: number;
+  storable?: boolean;
+  quantity?: number;
+  warehouse?: string;
+}
+
+export function warehouseStock(env: Env, code = 'WH'): number {
+  const wh = env.store.all('stock.warehouse').find((w) => w.code === code);
+  if (!wh) throw userError(`No warehouse with code ${code}`);
+  return wh.lot_stock_id as number;
+}
+
+/** Creates template + variant with the version's storable flag, and sets on-hand stock. */
+export function addProduct(env: Env, p: NewProduct): { productId: number; templateId: number } {
+  const storable = p.storable ?? true;
+  const flag =
+    env.profile.storableFlag === 'is_storable' ? { type: 'consu', is_storable: storable } : { type: storable ? 'product' : 'consu' };
+  const templateId = createRecord(env, 'product.template', { name: p.name, list_price: p.listPrice, ...flag });
+  const variant = env.store.all('product.product').find((v) => v.product_tmpl_id === templateId)!;
+  variant.default_code = p.sku;
+  variant.barcode = p.barcode ?? false;
+  if (storable && p.quantity !== undefined) setOnHand(env, variant.id, warehouseStock(env, p.warehouse), p.quantity);
+  return { productId: variant.id, templateId };
+}
+
+export function seedDemo(env: Env): void {
+  const ids = DEMO_PRODUCTS.map((p) => addProduct(env, { ...p, storable: true }));
+  const shipping = createRecord(env, 'product.template', { name: 'Shipping', list_price: 0, type: 'service' });
+  const shippingVariant = env.store.all('product.product').find((v) => v.product_tmpl_id === shipping)!;
+  shippingVariant.default_code = DEMO_SHIPPING_SKU;
+  const mug = ids[2]!;
+  createRecord(env, 'product.pricelist', {
+    name: DEMO_PRICELIST_NAME,
+    item_ids: [
+      [0, 0, { applied_on: '0_product_variant', product_id: mug.productId, compute_price: 'fixed', fixed_price: 11.5 }],
+      [0, 0, { applied_on: '3_global', compute_price: 'percentage', percent_price: 10 }],
+    ],
+  });
+}
