@@ -1,5 +1,5 @@
 import { type Channel } from './channels';
-import { type OrderKey } from './order';
+import { type CanonicalOrder, type OrderKey } from './order';
 
 // Every workflow id, task queue and idempotency key is built here and nowhere else.
 
@@ -54,9 +54,63 @@ export function derivedEventId(parts: readonly string[]): string {
  * confirmation carries the same reference.
  */
 export function numericPackageReference(shipmentId: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < shipmentId.length; i++) {
-    hash = Math.imul(hash ^ shipmentId.charCodeAt(i), 0x01000193) >>> 0;
-  }
-  return String(hash + 1);
+  return String(fnv1a32(shipmentId) + 1);
 }
+
+/** FNV-1a, 32 bits; pure JS so workflow code may use it too. */
+function fnv1a32(text: string, basis = 0x811c9dc5): number {
+  let hash = basis;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** JSON with object keys sorted at every level, so equal values always give equal text. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** 64-bit fingerprint (two FNV-1a lanes) of a canonical order snapshot. */
+export function orderSnapshotFingerprint(order: CanonicalOrder): string {
+  const text = stableJson(order);
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return hex(fnv1a32(text)) + hex(fnv1a32(text, 0x050c5d1f));
+}
+
+/**
+ * Event id of a full order snapshot, for pollers and reconciliation (and any webhook that carries the whole
+ * order and wants to dedupe against them). Built from (externalId, updatedAt) plus a fingerprint of the
+ * snapshot: the same change read twice (poll overlap, a webhook and a poll) gets the same id and is dropped
+ * by the order workflow, while two different snapshots that share an updatedAt (second-precision clocks,
+ * edits that do not bump the timestamp) stay distinct and are both applied.
+ */
+export function orderSnapshotEventId(order: CanonicalOrder): string {
+  return `snapshot/${order.channel}/${segment(order.account)}/${segment(order.externalId)}/${segment(order.updatedAt)}/${orderSnapshotFingerprint(order)}`;
+}
+
+/** Schedule that polls one channel account for changed orders. */
+export function pollerScheduleId(channel: Channel, account: string): string {
+  return `poll-orders/${channel}/${segment(account)}`;
+}
+
+/** Workflow id of the poll runs; the schedule appends each run's scheduled time to it. */
+export function pollerWorkflowId(channel: Channel, account: string): string {
+  return `poll-orders/${channel}/${segment(account)}`;
+}
+
+/** The long-lived workflow that keeps one channel account's poll watermark. */
+export function pollWatermarkWorkflowId(channel: Channel, account: string): string {
+  return `poll-watermark/${channel}/${segment(account)}`;
+}
+
+/** The one reconciliation schedule, and the id prefix of its runs. */
+export const RECONCILE_SCHEDULE_ID = 'reconcile-orders';
+export const RECONCILE_WORKFLOW_ID = 'reconcile-orders';

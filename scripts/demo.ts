@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { hmacSha256 } from '../activities/marketplaces/signatures';
 import { odooClientOrderRef, orderWorkflowId, type OrderKey } from '../domain';
 import { operatorActionUpdate, orderStateQuery, type OrderState } from '../workflows/messages';
+import { createLogger } from '../config/logger';
+import { installTemporalLogger } from '../workers/runtime-logger';
 import { startDevServer } from './lib/dev-server';
 import { startStack } from './lib/stack';
 
@@ -28,6 +30,8 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_0
 }
 
 async function main(): Promise<void> {
+  const logLevel = process.env.LOG_LEVEL ?? 'error';
+  installTemporalLogger(createLogger({ level: logLevel }));
   const dbFile = join(__dirname, '..', '.data', 'demo', 'temporal.sqlite');
   rmSync(join(dbFile, '..'), { recursive: true, force: true }); // each demo starts from a clean history
   console.log('• starting the Temporal dev server (Web UI included)…');
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     temporalAddress: server.address,
     temporalUiUrl: server.uiUrl,
     ports: { odoo: 8069, shopify: 8071, gateway: 3000 },
-    logLevel: process.env.LOG_LEVEL ?? 'warn',
+    logLevel,
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });

@@ -2,9 +2,8 @@ import { type Client } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type AdapterRegistry } from '../../activities/marketplaces/registry';
 import { type Logger } from '../../config/logger';
-import { Channel, type ChannelEvent, orderWorkflowId, SA_ACCOUNT, SA_CHANNEL, SA_EXTERNAL_ORDER_ID, SA_ORDER_STATUS } from '../../domain';
-import { orderWorkflow } from '../../workflows';
-import { channelEventSignal } from '../../workflows/messages';
+import { Channel } from '../../domain';
+import { deliverEvent } from '../deliver-event';
 
 export interface GatewayDeps {
   client: Client;
@@ -13,27 +12,6 @@ export interface GatewayDeps {
   taskQueue: string;
   /** Bodies larger than this are refused with 413 before parsing. */
   bodyLimit: number;
-}
-
-/** Hands one canonical event to its order workflow, starting it if needed. Resolves once Temporal holds it. */
-export async function deliverEvent(deps: Pick<GatewayDeps, 'client' | 'taskQueue'>, event: ChannelEvent): Promise<string> {
-  const key = { channel: event.channel, account: event.account, externalId: event.externalId };
-  const workflowId = orderWorkflowId(key);
-  await deps.client.workflow.signalWithStart(orderWorkflow, {
-    workflowId,
-    taskQueue: deps.taskQueue,
-    args: [{ key }],
-    signal: channelEventSignal,
-    signalArgs: [event],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: SA_CHANNEL, value: key.channel },
-      { key: SA_ACCOUNT, value: key.account },
-      { key: SA_EXTERNAL_ORDER_ID, value: key.externalId },
-      { key: SA_ORDER_STATUS, value: 'received' },
-    ],
-  });
-  return workflowId;
 }
 
 /** Thin by design: verify, normalise, hand to Temporal, answer. No business logic, no outside calls. */

@@ -45,7 +45,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     products: DEMO_PRODUCTS.map((p) => ({ sku: p.sku, price: p.listPrice.toFixed(2), stock: p.quantity, title: p.name })),
   });
   const secrets: NodeJS.ProcessEnv = {
-    ODOO_SECRET: odoo.password,
+    ODOO_SECRET: odoo.apiKey,
     SHOPIFY_DEMO_ACCESS_TOKEN: shopify.accessToken,
     SHOPIFY_DEMO_WEBHOOK_SECRET: shopifySecret,
   };

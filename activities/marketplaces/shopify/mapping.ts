@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import {
+  type Address,
+  addMoney,
+  CanonicalOrder,
+  type ChannelOrderStatus,
+  type Customer,
+  money,
+  type Money,
+  type OrderLine,
+  type OrderRefundedEvent,
+} from '../../../domain';
+import { type GqlLineItem, type GqlOrder, type RestOrder, type RestRefund } from './schemas';
+
+// Shopify (REST webhook JSON or Admin GraphQL) -> canonical order. Both shapes first become the same
+// plain facts so the rules (status, customer, SKU) live in one place.
+
+/**
+ * A line without a SKU (custom item, deleted variant) keeps the order whole: it gets this placeholder,
+ * which matches no ERP product, so the order workflow stops at needs_attention naming the line.
+ */
+export const MISSING_SKU_PREFIX = 'shopify-no-sku:line-';
+
+interface AddressFacts {
+  name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  province?: string | null;
+  provinceCode?: string | null;
+  countryCode?: string | null;
+  zip?: string | null;
+  phone?: string | null;
+}
+
+interface LineFacts {
+  id: string;
+  sku: string | null | undefined;
+  title: string;
+  quantity: number;
+  unitPrice: string | number;
+  discount?: string | number;
+  taxes: (string | number)[];
+}
+
+interface OrderFacts {
+  externalId: string;
+  name: string;
+  email?: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelled: boolean;
+  /** REST spelling: paid, partially_refunded, ... */
+  financialStatus?: string | null;
+  /** REST spelling: null, partial, fulfilled. */
+  fulfillmentStatus?: string | null;
+  currency: string;
+  total: string | number;
+  shipping?: string | number;
+  taxesIncluded: boolean;
+  test: boolean;
+  customer?: { firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null } | null;
+  shippingAddress?: AddressFacts | null;
+  billingAddress?: AddressFacts | null;
+  lines: LineFacts[];
+}
+
+export function statusOf(facts: Pick<OrderFacts, 'cancelled' | 'financialStatus' | 'fulfillmentStatus'>): ChannelOrderStatus {
+  const financial = facts.financialStatus?.toLowerCase() ?? '';
+  if (facts.cancelled || financial === 'voided') return 'cancelled';
+  if (financial === 'refunded') return 'refunded';
+  if (facts.fulfillmentStatus === 'fulfilled') return 'shipped';
+  if (facts.fulfillmentStatus === 'partial') return 'partially_shipped';
+  // AUTHORIZED means the payment is secured (manual capture later): treat as paid.
+  if (['paid', 'partially_refunded', 'authorized'].includes(financial)) return 'paid';
+  return 'pending_payment';
+}
+
+/** Numeric id from a GID ("gid://shopify/LineItem/12" -> "12"); anything else unchanged. */
+export function legacyId(gid: string): string {
+  return gid.slice(gid.lastIndexOf('/') + 1);
+}
+
+const Email = z.string().email();
+
+function address(a: AddressFacts | null | undefined, fallbackName: string): Address | undefined {
+  if (!a?.address1 || !a.city || !a.countryCode || !/^[A-Z]{2}$/.test(a.countryCode)) return undefined;
+  const name = a.name?.trim() || [a.firstName, a.lastName].filter(Boolean).join(' ').trim() || fallbackName;
+  return {
+    name,
+    company: a.company || undefined,
+    street1: a.address1,
+    street2: a.address2 || undefined,
+    city: a.city,
+    region: a.provinceCode || a.province || undefined,
+    postalCode: a.zip || undefined,
+    countryCode: a.countryCode,
+    phone: a.phone || undefined,
+  };
+}
+
+function customerOf(facts: OrderFacts): Customer {
+  const email = [facts.email, facts.customer?.email].find((e) => e && Email.safeParse(e).success) ?? undefined;
+  const fromCustomer = [facts.customer?.firstName, facts.customer?.lastName].filter(Boolean).join(' ').trim();
+  const fromAddress = (a?: AddressFacts | null) => a?.name?.trim() || [a?.firstName, a?.lastName].filter(Boolean).join(' ').trim();
+  const name = fromAddress(facts.billingAddress) || fromAddress(facts.shippingAddress) || fromCustomer || email || `Shopify customer ${facts.name}`;
+  return { name, email, phone: facts.customer?.phone || facts.billingAddress?.phone || facts.shippingAddress?.phone || undefined };
+}
+
+function nonZero(m: Money): Money | undefined {
+  return /^-?0+(\.0+)?$/.test(m.amount) ? undefined : m;
+}
+
+function line(l: LineFacts, currency: string): OrderLine {
+  const tax = l.taxes.reduce<Money>((sum, t) => addMoney(sum, money(t, currency)), money('0', currency));
+  return {
+    lineId: l.id,
+    sku: l.sku?.trim() ? l.sku.trim() : `${MISSING_SKU_PREFIX}${l.id}`,
+    title: l.title,
+    quantity: l.quantity,
+    unitPrice: money(l.unitPrice, currency),
+    discount: l.discount === undefined ? undefined : nonZero(money(l.discount, currency)),
+    tax: nonZero(tax),
+  };
+}
+
+function canonical(facts: OrderFacts, account: string): CanonicalOrder {
+  const customer = customerOf(facts);
+  const candidate = {
+    channel: 'shopify' as const,
+    account,
+    externalId: facts.externalId,
+    name: facts.name,
+    status: statusOf(facts),
+    currency: facts.currency,
+    customer,
+    shippingAddress: address(facts.shippingAddress, customer.name),
+    billingAddress: address(facts.billingAddress, customer.name),
+    lines: facts.lines.map((l) => line(l, facts.currency)),
+    shippingTotal: facts.shipping === undefined ? undefined : money(facts.shipping, facts.currency),
+    total: money(facts.total, facts.currency),
+    taxesIncluded: facts.taxesIncluded,
+    createdAt: facts.createdAt,
+    updatedAt: facts.updatedAt,
+    test: facts.test,
+  };
+  return CanonicalOrder.parse(candidate);
+}
+
+export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
+  const addr = (a: RestOrder['shipping_address']): AddressFacts | null =>
+    a ? { name: a.name, firstName: a.first_name, lastName: a.last_name, company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.province_code, countryCode: a.country_code, zip: a.zip, phone: a.phone } : null;
+  return canonical(
+    {
+      externalId: String(o.id),
+      name: o.name,
+      email: o.email || o.contact_email,
+      createdAt: o.created_at,
+      updatedAt: o.updated_at,
+      cancelled: Boolean(o.cancelled_at),
+      financialStatus: o.financial_status,
+      fulfillmentStatus: o.fulfillment_status,
+      currency: o.currency,
+      total: o.current_total_price ?? o.total_price,
+      shipping: o.total_shipping_price_set?.shop_money.amount,
+      taxesIncluded: o.taxes_included,
+      test: o.test,
+      customer: o.customer ? { firstName: o.customer.first_name, lastName: o.customer.last_name, email: o.customer.email, phone: o.customer.phone } : null,
+      shippingAddress: addr(o.shipping_address),
+      billingAddress: addr(o.billing_address),
+      lines: o.line_items.map((l) => ({
+        id: String(l.id),
+        sku: l.sku,
+        title: l.title,
+        // Edits leave `quantity` as ordered; `current_quantity` is what is still on the order.
+        quantity: l.current_quantity ?? l.quantity,
+        unitPrice: l.price,
+        discount: l.total_discount,
+        taxes: l.tax_lines.map((t) => t.price),
+      })),
+    },
+    account,
+  );
+}
+
+const GQL_FULFILMENT: Record<string, string> = { FULFILLED: 'fulfilled', PARTIALLY_FULFILLED: 'partial' };
+
+export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: string): CanonicalOrder {
+  const addr = (a: GqlOrder['shippingAddress']): AddressFacts | null =>
+    a ? { name: a.name, firstName: a.firstName, lastName: a.lastName, company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.provinceCode, countryCode: a.countryCodeV2, zip: a.zip, phone: a.phone } : null;
+  return canonical(
+    {
+      externalId: o.legacyResourceId,
+      name: o.name,
+      email: o.email,
+      createdAt: new Date(o.createdAt).toISOString(),
+      updatedAt: new Date(o.updatedAt).toISOString(),
+      cancelled: o.cancelledAt !== null,
+      financialStatus: o.displayFinancialStatus?.toLowerCase(),
+      fulfillmentStatus: GQL_FULFILMENT[o.displayFulfillmentStatus] ?? null,
+      currency: o.currencyCode,
+      total: o.currentTotalPriceSet.shopMoney.amount,
+      shipping: o.totalShippingPriceSet.shopMoney.amount,
+      taxesIncluded: o.taxesIncluded,
+      test: o.test,
+      customer: o.customer,
+      shippingAddress: addr(o.shippingAddress),
+      billingAddress: addr(o.billingAddress),
+      lines: lines.map((l) => ({
+        id: legacyId(l.id),
+        sku: l.sku,
+        title: l.name,
+        quantity: l.currentQuantity,
+        unitPrice: l.originalUnitPriceSet.shopMoney.amount,
+        discount: l.totalDiscountSet.shopMoney.amount,
+        taxes: l.taxLines.map((t) => t.priceSet.shopMoney.amount),
+      })),
+    },
+    account,
+  );
+}
+
+/** Refund restocks unless Shopify says no_restock. */
+const RESTOCKING = new Set(['return', 'cancel', 'legacy_restock']);
+
+export function refundFromRest(r: RestRefund, currency: string): OrderRefundedEvent['refund'] {
+  const zero = money('0', currency);
+  const lines = r.refund_line_items.map((l) => ({
+    lineId: String(l.line_item_id),
+    quantity: l.quantity,
+    amount: addMoney(money(l.subtotal, currency), money(l.total_tax, currency)),
+    restock: RESTOCKING.has(l.restock_type ?? ''),
+  }));
+  const refunds = r.transactions.filter((t) => t.kind === 'refund' && (t.status ?? 'success') === 'success');
+  // Prefer money that actually moved; without transactions, lines minus order adjustments (negative = refunded).
+  const total = refunds.length
+    ? refunds.reduce<Money>((sum, t) => addMoney(sum, money(t.amount, currency)), zero)
+    : r.order_adjustments.reduce<Money>(
+        (sum, a) => addMoney(sum, money(String(a.amount).startsWith('-') ? String(a.amount).slice(1) : `-${a.amount}`, currency)),
+        lines.reduce<Money>((sum, l) => addMoney(sum, l.amount), zero),
+      );
+  return { refundId: String(r.id), lines, total: money(total.amount, currency), note: r.note || undefined };
+}
+
+/** The refund's currency: from its transactions, else from the line money sets. */
+export function refundCurrency(r: RestRefund): string | undefined {
+  return r.transactions.find((t) => t.currency)?.currency ?? r.refund_line_items.find((l) => l.subtotal_set)?.subtotal_set?.shop_money.currency_code;
+}

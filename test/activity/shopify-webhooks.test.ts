@@ -1,0 +1,261 @@
+import { ApiVersion, LogSeverity, shopifyApi } from '@shopify/shopify-api';
+import Fastify from 'fastify';
+import { createShopifyAdapter, MISSING_SKU_PREFIX, SHOPIFY_HEADERS } from '../../activities/marketplaces/shopify';
+import { type ChannelAdapter, type WebhookRequest } from '../../activities/marketplaces/types';
+import { type Delivery, type ShopifySimulator, startShopifySimulator } from '../../simulators/shopify';
+import { startWebhookReceiver, type WebhookReceiver } from '../../simulators/shopify/receiver';
+
+const SECRET = 'shopify-webhook-secret';
+const ACCOUNT = 'shopify-hooks';
+
+/** A delivery as the gateway would hand it over: lower-cased header names, exact bytes. */
+function asRequest(d: Pick<Delivery, 'headers' | 'rawBody'>): WebhookRequest {
+  return { rawBody: d.rawBody, headers: Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), v])), account: ACCOUNT };
+}
+
+function adapterFor(sim: ShopifySimulator): ChannelAdapter {
+  return createShopifyAdapter({ account: ACCOUNT, shopDomain: sim.shopDomain, adminUrl: sim.url, apiVersion: sim.apiVersion, accessToken: sim.accessToken, webhookSecret: SECRET });
+}
+
+describe('Shopify webhooks: verify and parse', () => {
+  let sim: ShopifySimulator;
+  let adapter: ChannelAdapter;
+  beforeAll(async () => {
+    sim = await startShopifySimulator({ webhookSecret: SECRET, products: [{ sku: 'HOOK-A', price: '10.00', stock: 50 }, { sku: 'HOOK-B', price: '4.50', stock: 50 }] });
+    adapter = adapterFor(sim);
+  });
+  afterAll(() => sim.close());
+
+  function parse(d: Delivery) {
+    const request = asRequest(d);
+    expect(adapter.verifyWebhook(request)).toEqual({ ok: true });
+    const parsed = adapter.parseWebhook(request);
+    if (!parsed.ok) throw new Error(`${parsed.message}: ${JSON.stringify(parsed.issues)}`);
+    expect(parsed.events).toHaveLength(1);
+    return parsed.events[0]!;
+  }
+
+  it('orders/create becomes order.created keyed by Event-Id, with UTC times and the REST numeric id', () => {
+    const created = sim.admin.createOrder({
+      lines: [{ sku: 'HOOK-A', quantity: 2, price: '10.00', taxRate: 0.1 }, { sku: 'HOOK-B', quantity: 1 }],
+      customer: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' },
+      shippingPrice: '5.00',
+    });
+    const rest = sim.admin.order(created.id) as { updated_at: string };
+    expect(rest.updated_at).toMatch(/-05:00$/); // the shop's offset, as Shopify's REST JSON has it
+    const event = parse(created.webhook!);
+    expect(event).toMatchObject({ type: 'order.created', channel: 'shopify', account: ACCOUNT, externalId: created.externalId, eventId: created.webhook!.eventId, source: 'webhook' });
+    expect(event.occurredAt).toBe(new Date(rest.updated_at).toISOString());
+    if (event.type !== 'order.created') throw new Error('unexpected type');
+    expect(event.order).toMatchObject({
+      name: created.name,
+      status: 'paid',
+      customer: { name: 'Ada Lovelace', email: 'grace@example.com' },
+      total: { amount: '31.50', currency: 'USD' },
+      shippingTotal: { amount: '5.00', currency: 'USD' },
+    });
+    expect(event.order.lines).toEqual([
+      expect.objectContaining({ lineId: String(created.lineItemIds[0]), sku: 'HOOK-A', quantity: 2, unitPrice: { amount: '10.00', currency: 'USD' }, tax: { amount: '2.00', currency: 'USD' } }),
+      expect.objectContaining({ lineId: String(created.lineItemIds[1]), sku: 'HOOK-B', quantity: 1, unitPrice: { amount: '4.50', currency: 'USD' } }),
+    ]);
+  });
+
+  it('orders/updated after an edit carries current_quantity; orders/paid is an update', () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 3 }], financialStatus: 'pending' });
+    expect(parse(created.webhook!)).toMatchObject({ type: 'order.created', order: { status: 'pending_payment' } });
+    sim.admin.editQuantities(created.id, { lines: [{ lineItemId: created.lineItemIds[0]!, quantity: 1 }] });
+    const updated = sim.admin.buildDelivery({ topic: 'orders/updated', orderId: created.id });
+    expect(parse(updated)).toMatchObject({ type: 'order.updated', order: { lines: [{ quantity: 1 }] } });
+    sim.admin.markPaid(created.id);
+    expect(parse(sim.admin.buildDelivery({ topic: 'orders/paid', orderId: created.id }))).toMatchObject({ type: 'order.updated', order: { status: 'paid' } });
+    // A full order body on orders/edited is an update; Shopify's order_edit summary is not an order.
+    expect(parse(sim.admin.buildDelivery({ topic: 'orders/edited', orderId: created.id }))).toMatchObject({ type: 'order.updated' });
+    const summary = sim.admin.buildDelivery({ topic: 'orders/edited', payload: { order_edit: { id: 1, order_id: created.id, created_at: '2026-01-01T10:00:00-05:00' } } });
+    expect(parse(summary)).toMatchObject({ type: 'unsupported', topic: 'orders/edited', externalId: created.externalId });
+  });
+
+  it('orders/cancelled and refunds/create become order.cancelled and order.refunded', () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 2, price: '10.00' }], shippingPrice: '3.00' });
+    sim.admin.cancelOrder(created.id, { reason: 'customer', restock: true, refund: true });
+    expect(parse(sim.admin.buildDelivery({ topic: 'orders/cancelled', orderId: created.id }))).toMatchObject({ type: 'order.cancelled', externalId: created.externalId, reason: 'customer' });
+    const refunded = parse(sim.admin.buildDelivery({ topic: 'refunds/create', orderId: created.id }));
+    expect(refunded).toMatchObject({
+      type: 'order.refunded',
+      externalId: created.externalId,
+      refund: { lines: [{ lineId: String(created.lineItemIds[0]), quantity: 2, amount: { amount: '20.00', currency: 'USD' }, restock: true }], total: { amount: '23.00', currency: 'USD' } },
+    });
+  });
+
+  it('a partial refund without restock names only its line', () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 3, price: '10.00' }, { sku: 'HOOK-B', quantity: 1, price: '4.50' }] });
+    sim.admin.refund(created.id, { lines: [{ lineItemId: created.lineItemIds[0]!, quantity: 1, restock: false }] });
+    const event = parse(sim.admin.buildDelivery({ topic: 'refunds/create', orderId: created.id }));
+    expect(event).toMatchObject({ type: 'order.refunded', refund: { lines: [{ quantity: 1, restock: false }], total: { amount: '10.00' } } });
+    const order = parse(sim.admin.buildDelivery({ topic: 'orders/updated', orderId: created.id }));
+    expect(order).toMatchObject({ type: 'order.updated', order: { status: 'paid', lines: [{ quantity: 2 }, { quantity: 1 }] } });
+  });
+
+  it('an unknown topic is a signed, unsupported event rather than an error', () => {
+    const d = sim.admin.buildDelivery({ topic: 'products/update', payload: { id: 632910392, title: 'IPod Nano', updated_at: '2026-03-01T10:00:00-05:00' } });
+    expect(parse(d)).toMatchObject({ type: 'unsupported', topic: 'products/update', externalId: '632910392', occurredAt: '2026-03-01T15:00:00.000Z' });
+  });
+
+  it('a line without SKU keeps the order, with a placeholder SKU that names the line', () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: '', quantity: 1, price: '2.00', title: 'Gift wrap' }, { sku: 'HOOK-A', quantity: 1 }] });
+    const event = parse(created.webhook!);
+    if (event.type !== 'order.created') throw new Error('unexpected type');
+    expect(event.order.lines[0]!.sku).toBe(`${MISSING_SKU_PREFIX}${created.lineItemIds[0]}`);
+  });
+
+  it('refuses a forged signature, a tampered body, another shop and each missing required header', () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 1 }] });
+    const good = asRequest(created.webhook!);
+    expect(adapter.verifyWebhook({ ...good, headers: { ...good.headers, 'x-shopify-hmac-sha256': Buffer.from('forged').toString('base64') } })).toMatchObject({ ok: false });
+    expect(adapter.verifyWebhook({ ...good, rawBody: Buffer.concat([good.rawBody, Buffer.from(' ')]) })).toMatchObject({ ok: false, reason: 'HMAC mismatch' });
+    const otherShop = startShopifySimulator({ webhookSecret: SECRET, shopDomain: 'someone-else.myshopify.com' });
+    return otherShop.then(async (other) => {
+      const foreign = asRequest(other.admin.buildDelivery({ topic: 'orders/create', orderId: other.admin.createOrder({ lines: [{ sku: 'X', quantity: 1, price: '1.00' }] }).id }));
+      expect(adapter.verifyWebhook(foreign)).toMatchObject({ ok: false, reason: expect.stringContaining('someone-else') });
+      await other.close();
+      for (const name of [SHOPIFY_HEADERS.hmac, SHOPIFY_HEADERS.topic, SHOPIFY_HEADERS.shopDomain, SHOPIFY_HEADERS.apiVersion, SHOPIFY_HEADERS.webhookId]) {
+        const headers = { ...good.headers };
+        delete headers[name.toLowerCase()];
+        expect(adapter.verifyWebhook({ ...good, headers })).toEqual({ ok: false, reason: expect.stringContaining(name) });
+      }
+    });
+  });
+
+  it('a signed but malformed body fails with the zod issues', () => {
+    const d = sim.admin.buildDelivery({ topic: 'orders/create', payload: { id: 'not-a-number', line_items: 'nope' } });
+    const request = asRequest(d);
+    expect(adapter.verifyWebhook(request)).toEqual({ ok: true });
+    const parsed = adapter.parseWebhook(request);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const paths = parsed.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['id', 'line_items', 'created_at']));
+    const notJson = asRequest({ headers: d.headers, rawBody: Buffer.from('{oops') });
+    expect(adapter.parseWebhook(notJson)).toMatchObject({ ok: false, message: expect.stringContaining('not JSON') });
+  });
+});
+
+describe('Shopify webhook delivery', () => {
+  let receiver: WebhookReceiver;
+  let sim: ShopifySimulator;
+  beforeEach(async () => {
+    receiver = await startWebhookReceiver();
+    sim = await startShopifySimulator({ webhookSecret: SECRET, webhookUrl: receiver.url, retryScale: 0.00001, products: [{ sku: 'D-1', price: '1.00', stock: 9 }] });
+  });
+  afterEach(async () => {
+    await sim.close();
+    await receiver.close();
+  });
+
+  it('retries with the same bytes until the receiver answers 2xx', async () => {
+    receiver.answer((n) => (n <= 3 ? 500 : 200));
+    const created = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    await sim.admin.webhooksIdle();
+    const delivery = sim.admin.deliveries().find((d) => d.webhookId === created.webhook!.webhookId)!;
+    expect(delivery.state).toBe('delivered');
+    expect(delivery.attempts.map((a) => a.status)).toEqual([500, 500, 500, 200]);
+    expect(receiver.received).toHaveLength(4);
+    expect(new Set(receiver.received.map((r) => r.rawBody.toString('hex'))).size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.headers['x-shopify-webhook-id'])).size).toBe(1);
+  });
+
+  it('gives up after the first try and 8 retries', async () => {
+    receiver.answer(503);
+    const created = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    await sim.admin.webhooksIdle();
+    const delivery = sim.admin.deliveries().find((d) => d.webhookId === created.webhook!.webhookId)!;
+    expect(delivery.state).toBe('failed');
+    expect(delivery.attempts).toHaveLength(9);
+  });
+
+  it('redelivers (same ids), duplicates (new Webhook-Id), drops and reorders on demand', async () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    const first = created.webhook!;
+    sim.admin.redeliver(first.webhookId);
+    const dup = sim.admin.duplicate(first.webhookId);
+    await sim.admin.webhooksIdle();
+    // Deliveries run concurrently and may arrive in any order, as on Shopify.
+    const ids = receiver.received.map((r) => `${r.headers['x-shopify-webhook-id']}|${r.headers['x-shopify-event-id']}`).sort();
+    expect(ids).toEqual([`${first.webhookId}|${first.eventId}`, `${first.webhookId}|${first.eventId}`, `${dup.webhookId}|${first.eventId}`].sort());
+    expect(dup.webhookId).not.toBe(first.webhookId);
+
+    sim.admin.setFault({ dropWebhooks: 1 });
+    const lost = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    expect(lost.webhook!.state).toBe('dropped');
+
+    sim.admin.setFault({ holdWebhooks: true });
+    const a = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    const b = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 1 }] });
+    const before = receiver.received.length;
+    sim.admin.releaseWebhooks('reverse');
+    await sim.admin.webhooksIdle();
+    const arrived = receiver.received.slice(before).map((r) => r.headers['x-shopify-webhook-id']);
+    expect(arrived).toEqual([b.webhook!.webhookId, a.webhook!.webhookId]);
+    expect(receiver.received.some((r) => r.headers['x-shopify-webhook-id'] === lost.webhook!.webhookId)).toBe(false);
+  });
+
+  it('sends orders/cancelled, refunds/create and orders/updated for a cancellation made through the adapter', async () => {
+    const adapter = adapterFor(sim);
+    const created = sim.admin.createOrder({ lines: [{ sku: 'D-1', quantity: 2 }] });
+    await adapter.cancelOrder({ externalId: created.externalId, reason: 'inventory' });
+    await adapter.cancelOrder({ externalId: created.externalId, reason: 'inventory' }); // twice is fine
+    await sim.admin.webhooksIdle();
+    const topics = receiver.received.map((r) => String(r.headers['x-shopify-topic'])).sort();
+    expect(topics).toEqual(['orders/cancelled', 'orders/create', 'orders/updated', 'refunds/create']);
+    const events = receiver.received.map((r) => adapter.parseWebhook({ rawBody: r.rawBody, headers: r.headers, account: ACCOUNT }));
+    expect(events.map((e) => (e.ok ? e.events[0]!.type : e.message)).sort()).toEqual(['order.cancelled', 'order.created', 'order.refunded', 'order.updated']);
+    expect(sim.admin.stock('D-1')).toBe(9);
+  });
+});
+
+describe("Shopify's own webhook validator accepts the simulator's deliveries", () => {
+  // Loaded by name: with this repo's module resolution a static import would make tsc type-check the
+  // package's shipped .ts sources. Jest resolves it through the package's exports to the built CJS.
+  const NODE_RUNTIME_ADAPTER = '@shopify/shopify-api/adapters/node';
+  beforeAll(async () => {
+    await import(NODE_RUNTIME_ADAPTER);
+  });
+
+  it('shopify.webhooks.validate says valid, over HTTP, for every topic', async () => {
+    const shopify = shopifyApi({
+      apiKey: 'channelsync-test',
+      apiSecretKey: SECRET,
+      scopes: ['read_orders'],
+      hostName: '127.0.0.1',
+      hostScheme: 'http',
+      apiVersion: ApiVersion.July26,
+      isEmbeddedApp: false,
+      logger: { level: LogSeverity.Error },
+    });
+    const app = Fastify({ logger: false });
+    const verdicts: { topic: string; valid: boolean; webhookId?: string; eventId?: string; reason?: string }[] = [];
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.post('/hooks', async (request, reply) => {
+      const result = await shopify.webhooks.validate({ rawBody: request.body as string, rawRequest: request.raw, rawResponse: reply.raw });
+      verdicts.push(result.valid ? { topic: result.topic, valid: true, webhookId: result.webhookId, eventId: 'eventId' in result ? result.eventId : undefined } : { topic: '?', valid: false, reason: result.reason });
+      return reply.code(result.valid ? 200 : 401).send();
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const sim = await startShopifySimulator({ webhookSecret: SECRET, webhookUrl: `${url}/hooks`, retryScale: 0.00001, products: [{ sku: 'V-1', price: '3.00', stock: 5 }] });
+    try {
+      const created = sim.admin.createOrder({ lines: [{ sku: 'V-1', quantity: 2 }] });
+      sim.admin.editQuantities(created.id, { lines: [{ lineItemId: created.lineItemIds[0]!, quantity: 1 }] });
+      sim.admin.cancelOrder(created.id);
+      await sim.admin.webhooksIdle();
+      expect(verdicts.every((v) => v.valid)).toBe(true);
+      expect(verdicts.map((v) => v.topic).sort()).toEqual(['ORDERS_CANCELLED', 'ORDERS_CREATE', 'ORDERS_UPDATED', 'ORDERS_UPDATED', 'REFUNDS_CREATE']);
+      expect(verdicts.find((v) => v.topic === 'ORDERS_CREATE')!.webhookId).toBe(created.webhook!.webhookId);
+      // And a forged one is refused by the same validator.
+      const forged = sim.admin.buildDelivery({ topic: 'orders/create', orderId: created.id });
+      const response = await fetch(`${url}/hooks`, { method: 'POST', headers: { ...forged.headers, 'X-Shopify-Hmac-Sha256': 'AAAA' }, body: forged.rawBody });
+      expect(response.status).toBe(401);
+    } finally {
+      await sim.close();
+      await app.close();
+    }
+  });
+});

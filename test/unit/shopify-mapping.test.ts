@@ -1,0 +1,69 @@
+import { throttleWaitMs } from '../../activities/marketplaces/shopify/client';
+import { legacyId, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
+import { RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
+import { actualCost, parseOperation, requestedCost } from '../../simulators/shopify/graphql-doc';
+
+describe('Shopify status mapping', () => {
+  it.each([
+    [{ cancelled: true, financialStatus: 'paid', fulfillmentStatus: null }, 'cancelled'],
+    [{ cancelled: false, financialStatus: 'voided', fulfillmentStatus: null }, 'cancelled'],
+    [{ cancelled: false, financialStatus: 'refunded', fulfillmentStatus: 'fulfilled' }, 'refunded'],
+    [{ cancelled: false, financialStatus: 'paid', fulfillmentStatus: 'fulfilled' }, 'shipped'],
+    [{ cancelled: false, financialStatus: 'partially_refunded', fulfillmentStatus: 'partial' }, 'partially_shipped'],
+    [{ cancelled: false, financialStatus: 'authorized', fulfillmentStatus: null }, 'paid'],
+    [{ cancelled: false, financialStatus: 'partially_refunded', fulfillmentStatus: null }, 'paid'],
+    [{ cancelled: false, financialStatus: 'pending', fulfillmentStatus: null }, 'pending_payment'],
+    [{ cancelled: false, financialStatus: 'partially_paid', fulfillmentStatus: null }, 'pending_payment'],
+    [{ cancelled: false, financialStatus: 'PAID', fulfillmentStatus: null }, 'paid'],
+  ] as const)('%j -> %s', (facts, expected) => {
+    expect(statusOf(facts)).toBe(expected);
+  });
+});
+
+describe('Shopify value parsing', () => {
+  it('turns shop-offset timestamps into UTC', () => {
+    expect(ShopTime.parse('2025-03-01T10:00:00-05:00')).toBe('2025-03-01T15:00:00.000Z');
+    expect(ShopTime.safeParse('2025-03-01 10:00').success).toBe(false);
+  });
+
+  it('reads numeric ids out of GIDs', () => {
+    expect(legacyId('gid://shopify/LineItem/13400000000001')).toBe('13400000000001');
+  });
+
+  it('totals a refund from its transactions, or from lines minus adjustments when there are none', () => {
+    const base = {
+      id: 1,
+      order_id: 2,
+      created_at: '2025-03-01T10:00:00-05:00',
+      refund_line_items: [{ line_item_id: 9, quantity: 1, restock_type: 'no_restock', subtotal: '10.00', total_tax: 1.5 }],
+    };
+    const withTx = refundFromRest(RestRefund.parse({ ...base, transactions: [{ kind: 'refund', status: 'success', amount: '14.50', currency: 'USD' }, { kind: 'refund', status: 'failure', amount: '99.00' }] }), 'USD');
+    expect(withTx).toMatchObject({ refundId: '1', total: { amount: '14.50' }, lines: [{ lineId: '9', amount: { amount: '11.50' }, restock: false }] });
+    const noTx = refundFromRest(RestRefund.parse({ ...base, order_adjustments: [{ amount: '-3.00', kind: 'shipping_refund' }] }), 'USD');
+    expect(noTx.total).toEqual({ amount: '14.50', currency: 'USD' });
+  });
+
+  it('computes the wait after THROTTLED from what is missing and the restore rate', () => {
+    expect(throttleWaitMs({ requestedQueryCost: 110, throttleStatus: { currentlyAvailable: 10, restoreRate: 100 } })).toBe(1000);
+    expect(throttleWaitMs({ requestedQueryCost: 10, throttleStatus: { currentlyAvailable: 50, restoreRate: 100 } })).toBe(0);
+  });
+});
+
+describe('simulator GraphQL pricing', () => {
+  it('prices objects 1, connections 2 + first x item cost, mutations 10', () => {
+    const query = parseOperation(`query Q($n: Int!) { # comment
+      shop { currencyCode }
+      orders(first: $n, query: "updated_at:>='2025-01-01'") { pageInfo { hasNextPage } nodes { id customer { email } lineItems(first: 3) { nodes { sku } } } }
+    }`);
+    // shop 1 + orders (2 + 4 * (1 + customer 1 + lineItems (2 + 3 * 1)))
+    expect(requestedCost(query, { n: 4 })).toBe(1 + 2 + 4 * (1 + 1 + 5));
+    const data = { shop: { currencyCode: 'USD' }, orders: { pageInfo: { hasNextPage: false }, nodes: [{ id: 'x', customer: null, lineItems: { nodes: [{ sku: 'a' }] } }] } };
+    expect(actualCost(query, data)).toBe(1 + 2 + (1 + 0 + (2 + 1)));
+    expect(requestedCost(parseOperation('mutation { orderCancel(orderId: "x", reason: OTHER, restock: true) { job { id } } }'), {})).toBe(10);
+  });
+
+  it('refuses fragments and broken documents', () => {
+    expect(() => parseOperation('{ order(id: "1") { ...F } }')).toThrow(/Fragments/);
+    expect(() => parseOperation('{ order(id: "1") { name }')).toThrow(/end of document/);
+  });
+});
