@@ -1,15 +1,24 @@
 import { Context } from '@temporalio/activity';
 import { type Logger } from '../config/logger';
-import { type CanonicalOrder, type OrderKey } from '../domain';
+import { type CanonicalOrder, DEFAULT_ORDER_POLICY, type OrderKey, type OrderPolicy } from '../domain';
 import { type AlertSink, workflowUiLink } from './alerts';
 import { withFailureMapping } from './failures';
-import { type CustomerIds, type OdooOrderOperations, type SaleOrderRef } from './odoo/types';
+import {
+  type CreditNoteInput,
+  type CreditNoteRef,
+  type CustomerIds,
+  type DeliveryInfo,
+  type OdooOperations,
+  type SaleOrderRef,
+} from './odoo/types';
 
 export interface OrderActivityDeps {
-  odoo: OdooOrderOperations;
+  odoo: OdooOperations;
   alerts: AlertSink;
   logger: Logger;
   temporalUiUrl: string;
+  /** The channel account's lifecycle timers (from config). */
+  policyFor?: (key: OrderKey) => OrderPolicy | undefined;
 }
 
 export interface RaiseAlertInput {
@@ -31,6 +40,9 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     });
   };
   return withFailureMapping({
+    async loadOrderPolicy(input: { key: OrderKey }): Promise<OrderPolicy> {
+      return deps.policyFor?.(input.key) ?? DEFAULT_ORDER_POLICY;
+    },
     async ensureCustomer(input: { key: OrderKey; order: CanonicalOrder }): Promise<CustomerIds> {
       const ids = await deps.odoo.ensureCustomer({ order: input.order });
       log(input.key).info({ partnerId: ids.partnerId }, 'customer ready');
@@ -44,6 +56,27 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     async confirmSaleOrder(input: { key: OrderKey; saleOrderId: number }): Promise<SaleOrderRef> {
       const ref = await deps.odoo.confirmSaleOrder({ saleOrderId: input.saleOrderId });
       log(input.key).info({ saleOrderId: ref.saleOrderId, state: ref.state }, 'sale order confirmed');
+      return ref;
+    },
+    async updateSaleOrder(input: { key: OrderKey; saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef> {
+      const ref = await deps.odoo.updateSaleOrderLines({ saleOrderId: input.saleOrderId, order: input.order });
+      log(input.key).info({ saleOrderId: ref.saleOrderId }, 'sale order updated from an edit');
+      return ref;
+    },
+    async cancelSaleOrder(input: { key: OrderKey; saleOrderId: number }): Promise<SaleOrderRef> {
+      const ref = await deps.odoo.cancelSaleOrder({ saleOrderId: input.saleOrderId });
+      log(input.key).info({ saleOrderId: ref.saleOrderId, state: ref.state }, 'sale order cancelled');
+      return ref;
+    },
+    async readSaleOrder(input: { key: OrderKey }): Promise<SaleOrderRef | undefined> {
+      return deps.odoo.findSaleOrder({ key: input.key });
+    },
+    async readDeliveries(input: { key: OrderKey; saleOrderId: number }): Promise<DeliveryInfo[]> {
+      return deps.odoo.readDeliveries({ saleOrderId: input.saleOrderId });
+    },
+    async createCreditNote(input: { key: OrderKey; note: CreditNoteInput }): Promise<CreditNoteRef> {
+      const ref = await deps.odoo.createCreditNote(input.note);
+      log(input.key).info({ creditNoteId: ref.creditNoteId, total: ref.total, created: ref.created }, 'credit note ready');
       return ref;
     },
     async raiseAlert(input: RaiseAlertInput): Promise<void> {

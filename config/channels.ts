@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AccountName, Channel, channelKey } from '../domain';
+import { AccountName, Channel, channelKey, DEFAULT_ORDER_POLICY, OrderPolicy } from '../domain';
 import { checkRulesConfig, type Rules } from './rules';
 import { ConfigError } from './env';
 import { formatIssues } from './issues';
@@ -33,6 +33,8 @@ const ChannelEntry = z
     settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
     /** Secret name -> environment variable holding it, e.g. { webhookSecret: SHOPIFY_DEMO_WEBHOOK_SECRET }. */
     secrets: z.record(z.string(), EnvVarName).default({}),
+    /** Timers of the order lifecycle for this account (defaults in domain/policy.ts). */
+    orders: OrderPolicy.default(DEFAULT_ORDER_POLICY),
   })
   .strict();
 
@@ -59,6 +61,8 @@ export interface ResolvedChannel {
   apiUrl: string;
   settings: Record<string, string | number | boolean>;
   secrets: Record<string, string>;
+  /** Lifecycle timers; absent means the defaults. */
+  orders?: OrderPolicy;
 }
 
 export interface ChannelsConfig {
@@ -96,6 +100,7 @@ export function parseChannelsConfig(text: string, env: NodeJS.ProcessEnv, source
         account: c.account,
         apiUrl: c.apiUrl,
         settings: c.settings,
+        orders: c.orders,
         secrets: Object.fromEntries(
           Object.entries(c.secrets).map(([key, name]) => [key, secretOf(`channels.${i}.secrets.${key}`, name)]),
         ),

@@ -7,6 +7,10 @@ const Env = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** Task queue of the order, poll and watermark workflows (one per deployment). */
+  ORDERS_TASK_QUEUE: z.string().min(1).default('channelsync-orders'),
+  /** on: the worker creates/updates the poller and reconciliation Schedules at start. */
+  SCHEDULES: z.enum(['on', 'off']).default('on'),
   CHANNELSYNC_CONFIG: z.string().default('config/channels.example.yaml'),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -96,9 +96,12 @@ export function orderSnapshotEventId(order: CanonicalOrder): string {
   return `snapshot/${order.channel}/${segment(order.account)}/${segment(order.externalId)}/${segment(order.updatedAt)}/${orderSnapshotFingerprint(order)}`;
 }
 
+/** Every poller schedule id starts with this (so stale ones can be found and removed). */
+export const POLLER_SCHEDULE_PREFIX = 'poll-orders/';
+
 /** Schedule that polls one channel account for changed orders. */
 export function pollerScheduleId(channel: Channel, account: string): string {
-  return `poll-orders/${channel}/${segment(account)}`;
+  return `${POLLER_SCHEDULE_PREFIX}${channel}/${segment(account)}`;
 }
 
 /** Workflow id of the poll runs; the schedule appends each run's scheduled time to it. */
@@ -114,3 +117,31 @@ export function pollWatermarkWorkflowId(channel: Channel, account: string): stri
 /** The one reconciliation schedule, and the id prefix of its runs. */
 export const RECONCILE_SCHEDULE_ID = 'reconcile-orders';
 export const RECONCILE_WORKFLOW_ID = 'reconcile-orders';
+
+/** Task queue of InventoryWorkflow, ChannelPushWorkflow and their Odoo/Temporal-client activities. */
+export const INVENTORY_TASK_QUEUE = 'channelsync-inventory';
+
+/** One InventoryWorkflow per SKU. */
+export function inventoryWorkflowId(sku: string): string {
+  return `inventory/${segment(sku)}`;
+}
+
+/** One ChannelPushWorkflow per channel account. */
+export function channelPushWorkflowId(channel: Channel, account: string): string {
+  return `channel-push/${channel}/${segment(account)}`;
+}
+
+/** Ids of the inventory Temporal Schedules (drift check, write_date polling). */
+export function inventoryScheduleId(kind: 'drift-check' | 'odoo-poll'): string {
+  return `inventory-${kind}`;
+}
+
+/** Credit note `ref` in Odoo for one channel refund: the idempotency key searched before creating. */
+export function odooCreditNoteRef(key: OrderKey, refundId: string): string {
+  return `${odooClientOrderRef(key)}:refund:${refundId}`;
+}
+
+/** Our shipment id for one Odoo delivery (picking) pushed to the channel. */
+export function odooShipmentId(key: OrderKey, pickingId: number): string {
+  return `${odooClientOrderRef(key)}:picking:${pickingId}`;
+}

@@ -8,3 +8,4 @@ export * from './search-attributes';
 export * from './failures';
 export * from './allocation';
 export * from './pricing';
+export * from './policy';

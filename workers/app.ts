@@ -1,22 +1,28 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createAlertSink } from '../activities/alerts';
+import { createChannelActivities } from '../activities/channel-activities';
+import { ADAPTER_FACTORIES } from '../activities/marketplaces/factories';
+import { createAdapterRegistry } from '../activities/marketplaces/registry';
 import { createOdooClient, createOdooOrderOperations } from '../activities/odoo';
 import { createOrderActivities } from '../activities/order-activities';
-import { type ChannelsConfig } from '../config/channels';
+import { createPollActivities } from '../activities/poll-activities';
+import { ensureSchedules } from '../clients/schedules';
+import { findChannel, type ChannelsConfig } from '../config/channels';
 import { type Env } from '../config/env';
 import { type Logger } from '../config/logger';
-import { TASK_QUEUES } from '../domain';
+import { createChannelWorkers } from './channel-workers';
 import { createOrderWorker } from './order-worker';
 import { installTemporalLogger } from './runtime-logger';
 
 export interface WorkerApp {
-  worker: Worker;
-  /** Settles when the worker has stopped. */
+  workers: Worker[];
+  /** Settles when every worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Wires the real dependencies (Odoo client, alert sink) into the order worker and starts it. */
+/** Wires the real dependencies (Odoo client, adapters, alert sink) into the workers and starts them. */
 export async function startWorkerApp(options: {
   env: Env;
   config: ChannelsConfig;
@@ -26,27 +32,51 @@ export async function startWorkerApp(options: {
   const { env, config, logger } = options;
   installTemporalLogger(logger);
   const odoo = createOdooOrderOperations(createOdooClient(config.odoo));
-  const activities = createOrderActivities({
+  const adapters = createAdapterRegistry(config.channels, ADAPTER_FACTORIES);
+  const orderActivities = createOrderActivities({
     odoo,
     alerts: createAlertSink({ logger, webhookUrl: env.ALERT_WEBHOOK_URL }),
     logger,
     temporalUiUrl: env.TEMPORAL_UI_URL,
+    policyFor: (key) => findChannel(config, key.channel, key.account)?.orders,
   });
+  const taskQueue = env.ORDERS_TASK_QUEUE;
+  const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+  const pollActivities = createPollActivities({ client, adapters, taskQueue, odoo });
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const worker = await createOrderWorker({
+  const orderWorker = await createOrderWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: TASK_QUEUES.orders,
-    activities,
+    taskQueue,
+    activities: { ...orderActivities, ...pollActivities },
     workflowBundle: options.workflowBundle,
   });
-  const done = worker.run().finally(() => connection.close());
-  logger.info({ taskQueue: TASK_QUEUES.orders, odoo: config.odoo.url }, 'worker running');
+  const channelWorkers = await createChannelWorkers({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    adapters,
+    activities: { ...createChannelActivities({ adapters }), ...pollActivities },
+  });
+  if (env.SCHEDULES === 'on') {
+    const applied = await ensureSchedules({ client, channels: config.channels, taskQueue });
+    logger.info(applied, 'poller and reconciliation schedules applied');
+  }
+  const workers = [orderWorker, ...channelWorkers];
+  const closeConnections = async () => {
+    await connection.close();
+    await clientConnection.close();
+  };
+  const done = Promise.all(workers.map((w) => w.run())).then(closeConnections, async (err: unknown) => {
+    await closeConnections();
+    throw err;
+  });
+  logger.info({ taskQueue, channelQueues: channelWorkers.length, odoo: config.odoo.url }, 'workers running');
   return {
-    worker,
+    workers,
     done,
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };

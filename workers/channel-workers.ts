@@ -13,7 +13,8 @@ export async function createChannelWorkers(deps: {
   connection: NativeConnection;
   namespace: string;
   adapters: AdapterRegistry;
-  activities: ChannelActivities;
+  /** Channel activities (and the poll activities that run on the `orders` queues). */
+  activities: ChannelActivities & object;
 }): Promise<Worker[]> {
   const workers: Worker[] = [];
   for (const adapter of deps.adapters.all()) {

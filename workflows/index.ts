@@ -1,1 +1,2 @@
 export { orderWorkflow } from './order-workflow';
+export { pollOrdersWorkflow, pollWatermarkWorkflow, reconcileOrdersWorkflow } from './poll-orders-workflow';

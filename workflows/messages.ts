@@ -1,6 +1,6 @@
 import { type Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { type CanonicalOrder, type ChannelEvent, type OrderKey, type OrderStatus } from '../domain';
+import { type CanonicalOrder, type ChannelEvent, type Money, type OrderKey, type OrderStatus } from '../domain';
 
 // Message definitions shared by the workflow, the gateway, pollers and the CLI.
 
@@ -19,10 +19,32 @@ export interface OdooRefs {
   saleOrderState?: string;
 }
 
+export interface ShipmentRecord {
+  /** Odoo picking id, or absent for shipments the channel made itself (FBA). */
+  pickingId?: number;
+  shipmentRef: string;
+  carrier?: string;
+  trackingNumber?: string;
+  lines: { lineId: string; quantity: number }[];
+}
+
+export interface RefundRecord {
+  refundId: string;
+  creditNoteId?: number;
+  creditNoteName?: string;
+  total: Money;
+}
+
 export interface OrderState {
   key: OrderKey;
   status: OrderStatus;
   odoo: OdooRefs;
+  shipments: ShipmentRecord[];
+  refunds: RefundRecord[];
+  /** Sum of all refunds so far (partial refunds are kept as this figure). */
+  refundedTotal?: Money;
+  /** Snapshots dropped because a newer one had already been applied. */
+  staleDropped: number;
   /** Event ids applied or dropped as stale, in arrival order. */
   eventsSeen: string[];
   duplicatesDropped: number;
@@ -36,5 +58,7 @@ export interface OrderState {
 export type OperatorAction = { action: 'retry'; note?: string } | { action: 'skip'; note?: string } | { action: 'cancel'; note?: string };
 
 export const channelEventSignal = defineSignal<[ChannelEvent]>('channelEvent');
+/** Odoo says something about this order changed (delivery validated, order cancelled): look now. */
+export const odooChangedSignal = defineSignal<[{ reason: string }]>('odooChanged');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 export const operatorActionUpdate = defineUpdate<OrderState, [OperatorAction]>('operatorAction');

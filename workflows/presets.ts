@@ -20,3 +20,15 @@ export const ALERT_CALL: ActivityOptions = {
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 };
+
+/** Marketplace calls: throttling waits exactly as long as the channel says (nextRetryDelay). */
+export const CHANNEL_CALL: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: [FAILURE.channelAuth, FAILURE.channelRejected, FAILURE.channelProtocol],
+  },
+};

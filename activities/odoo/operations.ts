@@ -287,6 +287,39 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return ref;
   }
 
+  /**
+   * Brings a draft or confirmed order's lines in line with an edited channel order: quantities written per
+   * product, new products added, removed ones set to 0 (Odoo does not delete confirmed lines). Running it
+   * twice writes the same values. Refuses locked, cancelled or already delivered orders.
+   */
+  async function updateSaleOrderLines({ saleOrderId, order }: { saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef> {
+    const before = await mustOrderRef(saleOrderId);
+    if (before.state === 'cancel' || before.locked) throw new OdooError(`sale order ${before.name} is ${before.locked ? 'locked' : 'cancelled'}; edit refused`, 'business');
+    const delivered = (await readDeliveries({ saleOrderId })).some((d) => d.state === 'done');
+    if (delivered) throw new OdooError(`sale order ${before.name} has a validated delivery; edit refused`, 'business');
+    const wanted = await orderLineCommands(order);
+    const rows = await client.searchRead(
+      { model: 'sale.order.line', domain: [['order_id', '=', saleOrderId]], fields: ['product_id', 'product_uom_qty'] },
+      z.object({ id: z.number().int(), product_id: Many2one, product_uom_qty: z.number() }),
+    );
+    const existing = new Map(rows.map((r) => [m2oId(r.product_id), r]));
+    const commands: unknown[] = [];
+    const kept = new Set<number>();
+    for (const command of wanted as [number, number, Record<string, unknown>][]) {
+      const values = command[2];
+      const row = existing.get(values.product_id as number);
+      if (!row) {
+        commands.push(command);
+        continue;
+      }
+      kept.add(row.id);
+      if (row.product_uom_qty !== values.product_uom_qty) commands.push([1, row.id, { product_uom_qty: values.product_uom_qty, price_unit: values.price_unit }]);
+    }
+    for (const row of rows) if (!kept.has(row.id) && row.product_uom_qty !== 0) commands.push([1, row.id, { product_uom_qty: 0 }]);
+    if (commands.length > 0) await client.write({ model: 'sale.order', ids: [saleOrderId], values: { order_line: commands } });
+    return mustOrderRef(saleOrderId);
+  }
+
   async function confirmSaleOrder({ saleOrderId }: { saleOrderId: number }): Promise<SaleOrderRef> {
     const before = await mustOrderRef(saleOrderId);
     if (before.state === 'draft' || before.state === 'sent') {
@@ -507,6 +540,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     confirmSaleOrder,
     findSaleOrder,
     cancelSaleOrder,
+    updateSaleOrderLines,
     readDeliveries,
     createCreditNote,
     readStock,

@@ -156,6 +156,8 @@ export interface ChangedProduct {
 export interface OdooOperations extends OdooOrderOperations {
   /** Cancels (unlocking first when needed), releasing reserved stock; a cancelled order stays cancelled. */
   cancelSaleOrder(input: { saleOrderId: number }): Promise<SaleOrderRef>;
+  /** Applies an edited channel order to a draft/confirmed, undelivered sale order (quantities, new lines). */
+  updateSaleOrderLines(input: { saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef>;
   /** Outgoing pickings of a sale order with state, tracking number and delivered lines. */
   readDeliveries(input: { saleOrderId: number }): Promise<DeliveryInfo[]>;
   /** Creates and posts a credit note once per reference (found by `ref` on a second run). */

@@ -4,7 +4,6 @@ import { createAdapterRegistry } from '../../activities/marketplaces/registry';
 import { type ChannelsConfig } from '../../config/channels';
 import { type Env } from '../../config/env';
 import { type Logger } from '../../config/logger';
-import { TASK_QUEUES } from '../../domain';
 import { buildGateway } from './server';
 
 export interface GatewayApp {
@@ -17,7 +16,7 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   const adapters = createAdapterRegistry(config.channels, ADAPTER_FACTORIES);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const app = buildGateway({ client, adapters, logger, taskQueue: TASK_QUEUES.orders, bodyLimit: env.GATEWAY_BODY_LIMIT });
+  const app = buildGateway({ client, adapters, logger, taskQueue: env.ORDERS_TASK_QUEUE, bodyLimit: env.GATEWAY_BODY_LIMIT });
   await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.GATEWAY_PORT;

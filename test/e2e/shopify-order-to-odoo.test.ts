@@ -3,7 +3,7 @@ import { hmacSha256 } from '../../activities/marketplaces/signatures';
 import { odooClientOrderRef, orderWorkflowId, SA_ORDER_STATUS } from '../../domain';
 import { orderStateQuery } from '../../workflows/messages';
 import { startStack, type Stack } from '../../scripts/lib/stack';
-import { connectTest } from '../support/temporal';
+import { connectTest, uniqueTaskQueue } from '../support/temporal';
 
 // A signed Shopify orders/create webhook, delivered three times, becomes exactly one confirmed Odoo sale
 // order; a forged delivery starts nothing. Everything talks HTTP: simulators, gateway, Temporal, Odoo.
@@ -16,7 +16,12 @@ describe('Shopify webhook → gateway → Temporal → Odoo', () => {
     const t = await connectTest();
     client = t.client;
     closeClient = t.close;
-    stack = await startStack({ temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!, logLevel: 'silent' });
+    stack = await startStack({
+      temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+      logLevel: 'silent',
+      account: `e2e-${process.pid}`,
+      ordersTaskQueue: uniqueTaskQueue('e2e-orders'),
+    });
   });
   afterAll(async () => {
     await stack?.stop();

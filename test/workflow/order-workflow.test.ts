@@ -2,49 +2,18 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Worker } from '@temporalio/worker';
 import { createAlertSink } from '../../activities/alerts';
 import { createOrderActivities } from '../../activities/order-activities';
-import { OdooError, type OdooOrderOperations, type SaleOrderRef } from '../../activities/odoo/types';
+import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
 import { createLogger } from '../../config/logger';
-import { type CanonicalOrder, type ChannelEvent, orderWorkflowId, SA_ORDER_STATUS } from '../../domain';
+import { type CanonicalOrder, type ChannelEvent, odooClientOrderRef, orderWorkflowId, SA_ORDER_STATUS } from '../../domain';
+import { startOdooSimulator, type OdooSimulator } from '../../simulators/odoo';
 import { createOrderWorker } from '../../workers/order-worker';
 import { channelEventSignal, operatorActionUpdate, orderStateQuery } from '../../workflows/messages';
 import { orderWorkflow } from '../../workflows';
 import { recordHistory } from '../support/histories';
 import { connectTest, uniqueTaskQueue } from '../support/temporal';
 
-// The workflow on a real server; Odoo is an in-memory fake of the operations contract (the Odoo
-// client itself is tested against the simulator elsewhere).
-class FakeOdoo implements OdooOrderOperations {
-  orders = new Map<string, SaleOrderRef>();
-  creates = 0;
-  knownSkus = new Set(['SKU-1', 'SKU-2']);
-  async ensureCustomer() {
-    return { partnerId: 7, invoicePartnerId: 8, shippingPartnerId: 9 };
-  }
-  async findProductsBySku({ skus }: { skus: string[] }) {
-    return Object.fromEntries(skus.filter((s) => this.knownSkus.has(s)).map((s, i) => [s, i + 1]));
-  }
-  async ensureSaleOrder({ order }: { order: CanonicalOrder }) {
-    const missing = order.lines.map((l) => l.sku).filter((s) => !this.knownSkus.has(s));
-    if (missing.length) throw new OdooError(`unknown SKU(s): ${missing.join(', ')}`, 'business');
-    const existing = this.orders.get(order.externalId);
-    if (existing) return { ...existing, created: false };
-    this.creates += 1;
-    const ref = { saleOrderId: 100 + this.creates, name: `S0000${this.creates}`, state: 'draft', created: true };
-    this.orders.set(order.externalId, ref);
-    return ref;
-  }
-  async confirmSaleOrder({ saleOrderId }: { saleOrderId: number }) {
-    const entry = [...this.orders.entries()].find(([, r]) => r.saleOrderId === saleOrderId)!;
-    entry[1] = { ...entry[1], state: 'sale' };
-    this.orders.set(entry[0], entry[1]);
-    return { ...entry[1], created: false };
-  }
-  async findSaleOrder() {
-    return undefined;
-  }
-}
-
-function order(externalId: string, sku = 'SKU-1', updatedAt = '2026-11-01T10:00:00Z'): CanonicalOrder {
+// The workflow on a real Temporal server, calling the real Odoo client against the Odoo simulator.
+function order(externalId: string, sku = 'MUG-WHITE', updatedAt = '2026-11-01T10:00:00Z'): CanonicalOrder {
   return {
     channel: 'shopify', account: 'test-shop', externalId, name: `#${externalId}`, status: 'paid', currency: 'USD',
     customer: { name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -63,14 +32,17 @@ describe('orderWorkflow on a real Temporal server', () => {
   let close: () => Promise<void>;
   let worker: Worker;
   let running: Promise<void>;
-  let odoo: FakeOdoo;
+  let sim: OdooSimulator;
   const alerts: string[] = [];
   const taskQueue = uniqueTaskQueue('order-wf');
 
   beforeAll(async () => {
     const t = await connectTest();
     client = t.client;
-    odoo = new FakeOdoo();
+    sim = await startOdooSimulator({ version: 17, seed: 'demo' });
+    const odoo = createOdooOrderOperations(
+      createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto' }),
+    );
     const logger = createLogger({ level: 'silent' });
     const sink = createAlertSink({ logger });
     const activities = createOrderActivities({
@@ -85,6 +57,7 @@ describe('orderWorkflow on a real Temporal server', () => {
       worker.shutdown();
       await running;
       await t.close();
+      await sim.close();
     };
   });
   afterAll(async () => close());
@@ -117,7 +90,9 @@ describe('orderWorkflow on a real Temporal server', () => {
     const state = await waitFor(() => handles[0]!.query(orderStateQuery), (s) => s.status === 'confirmed');
     expect(state.duplicatesDropped).toBe(2);
     expect(state.odoo.saleOrderState).toBe('sale');
-    expect([...odoo.orders.keys()].filter((k) => k === o.externalId)).toHaveLength(1);
+    const inOdoo = await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) });
+    expect(inOdoo).toHaveLength(1);
+    expect(inOdoo[0]).toMatchObject({ id: state.odoo.saleOrderId, state: 'sale' });
     const description = await waitFor(
       () => handles[0]!.describe(),
       (d) => d.typedSearchAttributes.get(SA_ORDER_STATUS) === 'confirmed',
@@ -127,17 +102,19 @@ describe('orderWorkflow on a real Temporal server', () => {
   });
 
   it('parks an unknown SKU in needs_attention with an alert, then resumes on retry', async () => {
-    const o = order(`unknown-${Date.now()}`, 'SKU-NEW');
+    const sku = `NEW-${Date.now()}`;
+    const o = order(`unknown-${Date.now()}`, sku);
     const handle = await deliver(created(o, 'evt-a'));
     const parked = await waitFor(() => handle.query(orderStateQuery), (s) => s.status === 'needs_attention');
     expect(parked.lastError?.type).toBe('OdooBusinessError');
-    expect(parked.lastError?.message).toContain('SKU-NEW');
-    await waitFor(async () => alerts.filter((a) => a.includes('SKU-NEW')).length, (n) => n === 1);
+    expect(parked.lastError?.message).toContain(sku);
+    await waitFor(async () => alerts.filter((a) => a.includes(sku)).length, (n) => n === 1);
+    expect(await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toHaveLength(0);
 
-    odoo.knownSkus.add('SKU-NEW');
+    await sim.admin.addProducts([{ sku, name: 'New thing', listPrice: 9.99, storable: true, quantity: 5 }]);
     const after = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'retry' }] });
     expect(after.status).toBe('confirmed');
-    expect(odoo.orders.get(o.externalId)?.state).toBe('sale');
+    expect(await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toMatchObject([{ state: 'sale' }]);
     await recordHistory('needs-attention-retry', handle.workflowId);
   });
 
