@@ -16,6 +16,9 @@ const Env = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Largest webhook body accepted, in bytes. */
   GATEWAY_BODY_LIMIT: z.coerce.number().int().positive().default(1_048_576),
+  /** Events Temporal could not take wait here (fsynced) until it is back; "off" answers 503 instead. */
+  GATEWAY_SPOOL_DIR: z.string().min(1).default('.data/spool'),
+  GATEWAY_SPOOL_RETRY_MS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   ODOO_SECRET: z.string().min(1, 'ODOO_SECRET (Odoo password or API key of the bot user) is required').optional(),

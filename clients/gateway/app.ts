@@ -4,7 +4,9 @@ import { createAdapterRegistry } from '../../activities/marketplaces/registry';
 import { type ChannelsConfig } from '../../config/channels';
 import { type Env } from '../../config/env';
 import { type Logger } from '../../config/logger';
+import { deliverEvent } from '../deliver-event';
 import { buildGateway } from './server';
+import { createFileSpool } from './spool';
 
 export interface GatewayApp {
   url: string;
@@ -16,7 +18,21 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   const adapters = createAdapterRegistry(config.channels, ADAPTER_FACTORIES);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  const app = buildGateway({ client, adapters, logger, taskQueue: env.ORDERS_TASK_QUEUE, bodyLimit: env.GATEWAY_BODY_LIMIT });
+  const taskQueue = env.ORDERS_TASK_QUEUE;
+  const spool = env.GATEWAY_SPOOL_DIR === 'off' ? undefined : createFileSpool(env.GATEWAY_SPOOL_DIR);
+  const app = buildGateway({ client, adapters, logger, taskQueue, bodyLimit: env.GATEWAY_BODY_LIMIT, spool });
+  let draining = false;
+  const timer = spool
+    ? setInterval(() => {
+        if (draining || spool.size() === 0) return;
+        draining = true;
+        spool
+          .drain((event) => deliverEvent({ client, taskQueue }, event))
+          .then((r) => r.delivered > 0 && logger.info(r, 'spooled events forwarded to Temporal'))
+          .catch((err: unknown) => logger.error({ err }, 'spool drain failed'))
+          .finally(() => (draining = false));
+      }, env.GATEWAY_SPOOL_RETRY_MS)
+    : undefined;
   await app.listen({ host: env.GATEWAY_HOST, port: env.GATEWAY_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.GATEWAY_PORT;
@@ -25,6 +41,7 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   return {
     url,
     async close() {
+      if (timer) clearInterval(timer);
       await app.close();
       await connection.close();
     },

@@ -4,6 +4,7 @@ import { type AdapterRegistry } from '../../activities/marketplaces/registry';
 import { type Logger } from '../../config/logger';
 import { Channel } from '../../domain';
 import { deliverEvent } from '../deliver-event';
+import { type Spool } from './spool';
 
 export interface GatewayDeps {
   client: Client;
@@ -12,7 +13,11 @@ export interface GatewayDeps {
   taskQueue: string;
   /** Bodies larger than this are refused with 413 before parsing. */
   bodyLimit: number;
+  /** Where events go when Temporal cannot take them; without one the gateway answers 503. */
+  spool?: Spool;
 }
+
+const HAND_OFF_DEADLINE_MS = 3_000;
 
 /** Thin by design: verify, normalise, hand to Temporal, answer. No business logic, no outside calls. */
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
@@ -53,15 +58,27 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       return reply.code(400).send({ error: parsed.message, issues: parsed.issues });
     }
     const workflowIds: string[] = [];
-    try {
-      for (const event of parsed.events) {
-        workflowIds.push(await deliverEvent(deps, event));
+    for (const [index, event] of parsed.events.entries()) {
+      try {
+        // Channels give up after a few seconds (Shopify: 5 s), so Temporal gets a deadline well inside that.
+        workflowIds.push(await deps.client.withDeadline(Date.now() + HAND_OFF_DEADLINE_MS, () => deliverEvent(deps, event)));
         log.info({ orderId: event.externalId, workflowId: workflowIds.at(-1), eventId: event.eventId, type: event.type }, 'event handed to Temporal');
+      } catch (err) {
+        const rest = parsed.events.slice(index);
+        if (!deps.spool) {
+          // Not accepted: the channel must deliver again, so answer 5xx rather than lose it.
+          log.error({ err }, 'Temporal did not accept the event');
+          return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
+        }
+        try {
+          deps.spool.add(rest);
+        } catch (spoolErr) {
+          log.error({ err, spoolErr }, 'Temporal unreachable and the spool failed');
+          return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
+        }
+        log.warn({ err, spooled: rest.length }, 'Temporal unreachable: events spooled to disk, forwarded later');
+        return reply.code(200).send({ accepted: parsed.events.length, workflowIds, spooled: rest.length });
       }
-    } catch (err) {
-      // Not accepted: the channel must deliver again, so answer 5xx rather than lose it.
-      log.error({ err }, 'Temporal did not accept the event');
-      return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
     }
     return reply.code(200).send({ accepted: parsed.events.length, workflowIds });
   });
