@@ -48,7 +48,14 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       log(input.key).info({ partnerId: ids.partnerId }, 'customer ready');
       return ids;
     },
-    async ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds }): Promise<SaleOrderRef> {
+    /** Free stock per warehouse code and SKU, for the routing rule. */
+    async readStockForRouting(input: { key: OrderKey; skus: string[] }): Promise<Record<string, Record<string, number>>> {
+      const levels = await deps.odoo.readStock({ skus: input.skus });
+      const byWarehouse: Record<string, Record<string, number>> = {};
+      for (const l of levels) (byWarehouse[l.warehouse] ??= {})[l.sku] = l.free;
+      return byWarehouse;
+    },
+    async ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds; warehouseCode?: string }): Promise<SaleOrderRef> {
       const ref = await deps.odoo.ensureSaleOrder(input);
       log(input.key).info({ saleOrderId: ref.saleOrderId, created: ref.created }, ref.created ? 'sale order created' : 'sale order found by binding');
       return ref;

@@ -9,3 +9,4 @@ export * from './failures';
 export * from './allocation';
 export * from './pricing';
 export * from './policy';
+export * from './routing';

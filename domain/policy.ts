@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RoutingRule } from './routing';
 
 /** A duration the workflow timers accept ("30 days", "10 minutes", "2s"). */
 export const DurationText = z
@@ -16,6 +17,8 @@ export const OrderPolicy = z
     deliveryPollInterval: DurationText.default('10 minutes'),
     /** An order that stays in one state this long raises an alert. */
     stuckAfter: DurationText.default('2 days'),
+    /** Which Odoo warehouse ships the order; absent: Odoo's default warehouse. */
+    routing: RoutingRule.optional(),
   })
   .strict();
 export type OrderPolicy = z.infer<typeof OrderPolicy>;

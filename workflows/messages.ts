@@ -17,6 +17,9 @@ export interface OdooRefs {
   saleOrderId?: number;
   saleOrderName?: string;
   saleOrderState?: string;
+  /** Warehouse chosen by the routing rule, and why. */
+  warehouse?: string;
+  routingReason?: string;
 }
 
 export interface ShipmentRecord {

@@ -25,6 +25,7 @@ import {
   type OrderPolicy,
   type OrderRefundedEvent,
   type OrderStatus,
+  routeWarehouse,
   SA_ACCOUNT,
   SA_CHANNEL,
   SA_EXTERNAL_ORDER_ID,
@@ -185,7 +186,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (state.odoo.saleOrderId === undefined) {
         const customer = await odoo.ensureCustomer({ key, order });
         state.odoo.partnerId = customer.partnerId;
-        const so = await odoo.ensureSaleOrder({ key, order, customer });
+        if (policy.routing) {
+          const stock = policy.routing.preferInStock
+            ? await odoo.readStockForRouting({ key, skus: [...new Set(order.lines.map((l) => l.sku))] })
+            : undefined;
+          const decision = routeWarehouse({ rule: policy.routing, order, stock });
+          state.odoo.warehouse = decision.warehouse;
+          state.odoo.routingReason = decision.reason;
+        }
+        const so = await odoo.ensureSaleOrder({ key, order, customer, warehouseCode: state.odoo.warehouse });
         state.odoo.saleOrderId = so.saleOrderId;
         state.odoo.saleOrderName = so.name;
         state.odoo.saleOrderState = so.state;

@@ -253,7 +253,13 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return commands;
   }
 
-  async function ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds }): Promise<SaleOrderRef> {
+  async function warehouseId(code: string): Promise<number> {
+    const [id] = await client.search({ model: 'stock.warehouse', domain: [['code', '=', code]], limit: 1 });
+    if (id === undefined) throw new OdooError(`no Odoo warehouse with code ${code} (routing rule)`, 'business');
+    return id;
+  }
+
+  async function ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds; warehouseCode?: string }): Promise<SaleOrderRef> {
     const { key, order, customer } = input;
     const existing = await locate(key);
     if (existing) {
@@ -273,6 +279,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
         origin: `${key.channel} ${order.name}`,
         date_order: toOdooDatetime(order.createdAt),
         order_line: orderLine,
+        ...(input.warehouseCode ? { warehouse_id: await warehouseId(input.warehouseCode) } : {}),
       },
     });
     const boundId = await claimBinding(key, mine);

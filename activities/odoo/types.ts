@@ -65,7 +65,7 @@ export interface OdooOrderOperations {
    * Searches by binding (client_order_ref + ir.model.data external id in module `channelsync`) and creates
    * the draft sale order only when none exists. Throws OdooError kind 'business' when a SKU is unknown.
    */
-  ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds }): Promise<SaleOrderRef>;
+  ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds; warehouseCode?: string }): Promise<SaleOrderRef>;
   /** action_confirm unless already confirmed; returns the state after. */
   confirmSaleOrder(input: { saleOrderId: number }): Promise<SaleOrderRef>;
   /** Reads the order found by its binding, or undefined. */

@@ -21,7 +21,13 @@ describe('order lifecycle', () => {
       logLevel: 'silent',
       account: `lifecycle-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('lifecycle-orders'),
-      orderPolicy: { pendingPaymentTimeout: '3s', returnWindow: '4s', deliveryPollInterval: '500ms', stuckAfter: '1h' },
+      orderPolicy: {
+        pendingPaymentTimeout: '3s',
+        returnWindow: '4s',
+        deliveryPollInterval: '500ms',
+        stuckAfter: '1h',
+        routing: { defaultWarehouse: 'WH', byCountry: { US: ['WH'] }, preferInStock: true },
+      },
     });
   });
   afterAll(async () => {
@@ -59,6 +65,7 @@ describe('order lifecycle', () => {
   it('pushes the Odoo delivery tracking to the channel, then closes after the return window', async () => {
     const o = place([{ sku: 'TSHIRT-BLUE-L', quantity: 1, price: '19.99' }]);
     const confirmed = await until(o.externalId, (s) => s.status === 'confirmed');
+    expect(confirmed.odoo).toMatchObject({ warehouse: 'WH', routingReason: 'country_in_stock' });
     await stack.odoo.admin.validateDelivery({ saleOrderId: confirmed.odoo.saleOrderId!, trackingRef: '1ZTRACK001', carrier: 'UPS' });
     const shipped = await until(o.externalId, (s) => s.status === 'shipped');
     expect(shipped.shipments).toMatchObject([{ trackingNumber: '1ZTRACK001', carrier: 'UPS' }]);
