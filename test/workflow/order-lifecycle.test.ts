@@ -3,7 +3,7 @@ import { odooClientOrderRef, orderWorkflowId, type OrderKey } from '../../domain
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
-import { connectTest, uniqueTaskQueue } from '../support/temporal';
+import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
 
 // The order's whole life on a real server, through the real Shopify simulator (webhooks, fulfilments,
 // refunds) and the real Odoo simulator (deliveries, credit notes), with timers shortened by config.
@@ -18,6 +18,7 @@ describe('order lifecycle', () => {
     closeClient = t.close;
     stack = await startStack({
       temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+      channels: ['shopify'],
       logLevel: 'silent',
       account: `lifecycle-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('lifecycle-orders'),
@@ -38,20 +39,7 @@ describe('order lifecycle', () => {
   const keyOf = (externalId: string): OrderKey => ({ channel: 'shopify', account: stack.shopifyAccount, externalId });
   const stateOf = (externalId: string) => client.workflow.getHandle(orderWorkflowId(keyOf(externalId))).query(orderStateQuery);
 
-  async function until(externalId: string, ok: (s: OrderState) => boolean, ms = 60_000): Promise<OrderState> {
-    const end = Date.now() + ms;
-    let last: OrderState | undefined;
-    while (Date.now() < end) {
-      try {
-        last = await stateOf(externalId);
-        if (ok(last)) return last;
-      } catch {
-        // not started yet
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`state not reached for ${externalId}; last: ${JSON.stringify(last)}`);
-  }
+  const until = (externalId: string, ok: (s: OrderState) => boolean) => eventually(`state of ${externalId}`, () => stateOf(externalId), ok);
 
   function place(lines: { sku: string; quantity: number; price: string }[], financialStatus: 'paid' | 'pending' = 'paid') {
     return stack.shopify.admin.createOrder({

@@ -10,7 +10,7 @@ import { createOrderWorker } from '../../workers/order-worker';
 import { channelEventSignal, operatorActionUpdate, orderStateQuery } from '../../workflows/messages';
 import { orderWorkflow } from '../../workflows';
 import { recordHistory } from '../support/histories';
-import { connectTest, uniqueTaskQueue } from '../support/temporal';
+import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
 
 // The workflow on a real Temporal server, calling the real Odoo client against the Odoo simulator.
 function order(externalId: string, sku = 'MUG-WHITE', updatedAt = '2026-11-01T10:00:00Z'): CanonicalOrder {
@@ -73,27 +73,19 @@ describe('orderWorkflow on a real Temporal server', () => {
     });
   }
 
-  async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 200; i++) {
-      const v = await fn();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not reached');
-  }
-
   it('imports once however often the same event arrives, and publishes its status', async () => {
     const o = order(`dup-${Date.now()}`);
     const handles: Awaited<ReturnType<typeof deliver>>[] = [];
     for (let i = 0; i < 3; i++) handles.push(await deliver(created(o, 'evt-1')));
     expect(new Set(handles.map((h) => h.signaledRunId)).size).toBe(1);
-    const state = await waitFor(() => handles[0]!.query(orderStateQuery), (s) => s.status === 'confirmed');
+    const state = await eventually('confirmed', () => handles[0]!.query(orderStateQuery), (s) => s.status === 'confirmed');
     expect(state.duplicatesDropped).toBe(2);
     expect(state.odoo.saleOrderState).toBe('sale');
     const inOdoo = await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) });
     expect(inOdoo).toHaveLength(1);
     expect(inOdoo[0]).toMatchObject({ id: state.odoo.saleOrderId, state: 'sale' });
-    const description = await waitFor(
+    const description = await eventually(
+      'OrderStatus search attribute',
       () => handles[0]!.describe(),
       (d) => d.typedSearchAttributes.get(SA_ORDER_STATUS) === 'confirmed',
     );
@@ -105,10 +97,10 @@ describe('orderWorkflow on a real Temporal server', () => {
     const sku = `NEW-${Date.now()}`;
     const o = order(`unknown-${Date.now()}`, sku);
     const handle = await deliver(created(o, 'evt-a'));
-    const parked = await waitFor(() => handle.query(orderStateQuery), (s) => s.status === 'needs_attention');
+    const parked = await eventually('needs_attention', () => handle.query(orderStateQuery), (s) => s.status === 'needs_attention');
     expect(parked.lastError?.type).toBe('OdooBusinessError');
     expect(parked.lastError?.message).toContain(sku);
-    await waitFor(async () => alerts.filter((a) => a.includes(sku)).length, (n) => n === 1);
+    await eventually('one alert', async () => alerts.filter((a) => a.includes(sku)).length, (n) => n === 1);
     expect(await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toHaveLength(0);
 
     await sim.admin.addProducts([{ sku, name: 'New thing', listPrice: 9.99, storable: true, quantity: 5 }]);
@@ -121,7 +113,7 @@ describe('orderWorkflow on a real Temporal server', () => {
   it('refuses an operator action when the order does not need one', async () => {
     const o = order(`healthy-${Date.now()}`);
     const handle = await deliver(created(o, 'evt-h'));
-    await waitFor(() => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
+    await eventually('confirmed', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
     await expect(handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'retry' }] })).rejects.toBeInstanceOf(
       WorkflowUpdateFailedError,
     );

@@ -19,7 +19,7 @@ import { orderStateQuery } from '../../workflows/messages';
 import { type PollOrdersResult, type ReconcileAccountResult, watermarkQuery, watermarkUpdate } from '../../workflows/poll-messages';
 import { type AmazonSimulator, startAmazonSimulator } from '../../simulators/amazon';
 import { startWalmartSimulator, type WalmartSimulator } from '../../simulators/walmart';
-import { connectTest, uniqueTaskQueue } from '../support/temporal';
+import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
 
 // Pollers on a real server against the Walmart simulator (a poll-only channel) and the Amazon one (queue),
 // with the real order workflow and an in-memory Odoo that counts sale orders created.
@@ -131,15 +131,6 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
   });
   afterAll(async () => close());
 
-  async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; i < 300; i++) {
-      const v = await fn();
-      if (ok(v)) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('condition not reached');
-  }
-
   async function createOrders(n: number): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push((await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 1 + i, unitPrice: '5.00' }] })).purchaseOrderId);
@@ -156,7 +147,7 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
   }
 
   const confirmed = (id: string) =>
-    waitFor(() => client.workflow.getHandle(orderWorkflowId(key(id))).query(orderStateQuery), (s) => s.status === 'confirmed');
+    eventually('poll outcome', () => client.workflow.getHandle(orderWorkflowId(key(id))).query(orderStateQuery), (s) => s.status === 'confirmed');
 
   it('hands every order on every page to its order workflow; an overlapping re-read applies nothing twice', async () => {
     const ids = await createOrders(3);
@@ -176,7 +167,7 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
     expect(second.ordersDelivered).toBeGreaterThanOrEqual(3);
     for (const id of ids) {
       const handle = client.workflow.getHandle(orderWorkflowId(key(id)));
-      const state = await waitFor(() => handle.query(orderStateQuery), (s) => s.duplicatesDropped >= 1);
+      const state = await eventually('poll outcome', () => handle.query(orderStateQuery), (s) => s.duplicatesDropped >= 1);
       expect(state.eventsSeen).toHaveLength(1);
       expect(state.duplicatesDropped).toBe(1);
       expect((await handle.describe()).runId).toBe(runIds.get(id));
@@ -190,7 +181,7 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
     await confirmed(id!);
     await sim.admin.editOrder(id!, { phone: '5550100999' });
     await poll();
-    const state = await waitFor(() => client.workflow.getHandle(orderWorkflowId(key(id!))).query(orderStateQuery), (s) => s.eventsSeen.length === 2);
+    const state = await eventually('poll outcome', () => client.workflow.getHandle(orderWorkflowId(key(id!))).query(orderStateQuery), (s) => s.eventsSeen.length === 2);
     expect(state.eventsSeen[0]).not.toBe(state.eventsSeen[1]);
     expect(odoo.created.get(id!)).toBe(1);
   });
@@ -202,7 +193,7 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
     try {
       const scheduledRun = async (n: number): Promise<PollOrdersResult> => {
         await schedule.trigger();
-        const description = await waitFor(() => schedule.describe(), (d) => d.info.recentActions.length >= n);
+        const description = await eventually('poll outcome', () => schedule.describe(), (d) => d.info.recentActions.length >= n);
         const action = description.info.recentActions[n - 1]!.action;
         return client.workflow.getHandle<typeof pollOrdersWorkflow>(action.workflow.workflowId).result();
       };
@@ -300,7 +291,7 @@ describe('order pollers and reconciliation on a real Temporal server', () => {
     expect(result.notificationsDelivered).toBeGreaterThanOrEqual(1);
     expect(amazon.queue.stats()).toEqual({ visible: 0, inFlight: 0 });
     const handle = client.workflow.getHandle(orderWorkflowId({ ...amazonTarget, externalId: id }));
-    const state = await waitFor(() => handle.query(orderStateQuery), (s) => s.status === 'confirmed' && s.eventsSeen.length === 2);
+    const state = await eventually('poll outcome', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed' && s.eventsSeen.length === 2);
     // One full snapshot from the listing, one key-only notification (its NotificationId as event id).
     expect(state.eventsSeen.filter((e) => e.startsWith('snapshot/'))).toHaveLength(1);
     expect(odoo.created.get(id)).toBe(1);
