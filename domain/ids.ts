@@ -118,8 +118,10 @@ export function pollWatermarkWorkflowId(channel: Channel, account: string): stri
 export const RECONCILE_SCHEDULE_ID = 'reconcile-orders';
 export const RECONCILE_WORKFLOW_ID = 'reconcile-orders';
 
-/** Task queue of InventoryWorkflow, ChannelPushWorkflow and their Odoo/Temporal-client activities. */
+/** Task queue of InventoryWorkflow, the scheduled inventory workflows and their activities. */
 export const INVENTORY_TASK_QUEUE = 'channelsync-inventory';
+/** Task queue of ChannelPushWorkflow (workflow tasks only; its pushes run on the catalog queues). */
+export const CHANNEL_PUSH_TASK_QUEUE = 'channelsync-channel-push';
 
 /** One InventoryWorkflow per SKU. */
 export function inventoryWorkflowId(sku: string): string {
@@ -144,4 +146,9 @@ export function odooCreditNoteRef(key: OrderKey, refundId: string): string {
 /** Our shipment id for one Odoo delivery (picking) pushed to the channel. */
 export function odooShipmentId(key: OrderKey, pickingId: number): string {
   return `${odooClientOrderRef(key)}:picking:${pickingId}`;
+}
+
+/** Workflow that hands one large Odoo stock notification to its SKU workflows; `digest` identifies the body. */
+export function odooStockFanOutWorkflowId(connection: string, digest: string): string {
+  return `odoo-stock/${segment(connection)}/${segment(digest)}`;
 }

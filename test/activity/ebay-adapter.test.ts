@@ -59,7 +59,7 @@ describe('eBay notifications: ECDSA signature with the key fetched by kid', () =
       return parsed.ok ? parsed.events : [];
     });
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ type: 'unsupported', topic: 'ORDER_CONFIRMATION', channel: 'ebay', account: ACCOUNT, externalId: orderId, source: 'webhook' });
+    expect(events[0]).toMatchObject({ type: 'order.notified', topic: 'ORDER_CONFIRMATION', channel: 'ebay', account: ACCOUNT, externalId: orderId, source: 'webhook' });
     expect(new Set(events.map((e) => e.eventId)).size).toBe(2);
   });
 

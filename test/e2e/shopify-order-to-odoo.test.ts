@@ -18,6 +18,7 @@ describe('Shopify webhook → gateway → Temporal → Odoo', () => {
     closeClient = t.close;
     stack = await startStack({
       temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+      channels: ['shopify'],
       logLevel: 'silent',
       account: `e2e-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('e2e-orders'),

@@ -111,10 +111,9 @@ export function parseEbayNotification(request: WebhookRequest): ParseResult {
   const orderId = notification.data?.orderId;
   // Topics without an order (account deletion, authorization revocation, test pushes) carry nothing to sync.
   if (typeof orderId !== 'string' || orderId.length === 0) return { ok: true, events: [] };
-  // Order topics (ORDER_CONFIRMATION, ITEM_MARKED_SHIPPED) only point at the order. The ChannelEvent union
-  // has no thin "fetch this order" event yet, so they travel as `unsupported` with topic and order id.
+  // Order topics (ORDER_CONFIRMATION, ITEM_MARKED_SHIPPED) only point at the order: the workflow fetches it.
   const event = ChannelEvent.safeParse({
-    type: 'unsupported',
+    type: 'order.notified',
     topic: metadata.topic,
     channel: 'ebay',
     account: request.account,

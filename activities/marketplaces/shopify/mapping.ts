@@ -150,6 +150,10 @@ function canonical(facts: OrderFacts, account: string): CanonicalOrder {
   return CanonicalOrder.parse(candidate);
 }
 
+function refundedUnits(o: RestOrder, lineId: number): number {
+  return o.refunds.flatMap((r) => r.refund_line_items).reduce((sum, r) => (r.line_item_id === lineId ? sum + r.quantity : sum), 0);
+}
+
 export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
   const addr = (a: RestOrder['shipping_address']): AddressFacts | null =>
     a ? { name: a.name, firstName: a.first_name, lastName: a.last_name, company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.province_code, countryCode: a.country_code, zip: a.zip, phone: a.phone } : null;
@@ -175,8 +179,10 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
         id: String(l.id),
         sku: l.sku,
         title: l.title,
-        // Edits leave `quantity` as ordered; `current_quantity` is what is still on the order.
-        quantity: l.current_quantity ?? l.quantity,
+        // Edits leave `quantity` as ordered; `current_quantity` is what is still on the order, net of refunded
+        // units too. A refund is not an edit (it arrives as its own event and becomes a credit note), so the
+        // refunded units are added back.
+        quantity: l.current_quantity === undefined || l.current_quantity === null ? l.quantity : l.current_quantity + refundedUnits(o, l.id),
         unitPrice: l.price,
         discount: l.total_discount,
         taxes: l.tax_lines.map((t) => t.price),

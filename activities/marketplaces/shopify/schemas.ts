@@ -65,6 +65,10 @@ export const RestOrder = z.object({
   shipping_address: RestAddress.nullish(),
   billing_address: RestAddress.nullish(),
   line_items: z.array(RestLineItem).min(1),
+  /** Only what is needed to tell refunded units from edited-away ones. */
+  refunds: z
+    .array(z.object({ refund_line_items: z.array(z.object({ line_item_id: z.number().int(), quantity: z.number().int().nonnegative() })).default([]) }))
+    .default([]),
 });
 export type RestOrder = z.infer<typeof RestOrder>;
 

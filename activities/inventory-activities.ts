@@ -1,0 +1,337 @@
+import { type Client } from '@temporalio/client';
+import { type Rules } from '../config/rules';
+import {
+  type AllocationRule,
+  type Channel,
+  type ChannelKey,
+  channelKey,
+  channelPushWorkflowId,
+  inventoryWorkflowId,
+  type Money,
+  type OrderKey,
+  type PriceRule,
+  type RateTable,
+} from '../domain';
+import {
+  type ChannelPushState,
+  type ChannelPushWorkflowInput,
+  type ChannelSale,
+  type ChannelTargetItem,
+  channelPushStateQuery,
+  channelSaleSignal,
+  channelTargetsSignal,
+  type InventoryState,
+  inventoryStateQuery,
+  type OdooPriceChange,
+  type OdooStockChange,
+  odooPriceSignal,
+  odooReservedSignal,
+  odooStockSignal,
+  resyncSignal,
+  saleReleasedSignal,
+} from '../workflows/inventory-messages';
+import { type AdapterRegistry } from './marketplaces/registry';
+import { withFailureMapping } from './failures';
+import { type OdooOperations } from './odoo/types';
+
+// Activities of the inventory side: rules for a SKU, reads from Odoo, and hand-offs to other workflows with
+// signal-with-start (a workflow cannot start another one with a signal, an activity with a client can).
+
+/** Signal-with-starts in flight at once when many SKUs change together. */
+export const HANDOFF_CONCURRENCY = 50;
+
+export type InventoryOdoo = Pick<OdooOperations, 'readStock' | 'readPrices' | 'productsChangedSince'>;
+
+export interface InventoryActivityDeps {
+  client: Client;
+  /** Task queue of InventoryWorkflow. */
+  taskQueue: string;
+  /** Task queue of ChannelPushWorkflow (its own, so pushes never wait behind a burst of SKU workflows). */
+  pushTaskQueue: string;
+  odoo: InventoryOdoo;
+  rules: Rules;
+  adapters: AdapterRegistry;
+  /** ChannelPushWorkflow coalescing: quiet window and longest wait (ms). */
+  pushWindowMs?: number;
+  pushMaxWaitMs?: number;
+  /** SKUs per Odoo read. */
+  readChunk?: number;
+  /** How long hand-offs to the push workflows gather before one signal per channel account goes out (ms). */
+  outboxFlushMs?: number;
+}
+
+export interface SkuRules {
+  allocation: AllocationRule[];
+  prices: PriceRule[];
+  rates?: RateTable;
+  /** Set when the SKU is a kit: InventoryWorkflow does not allocate kits yet (see the report). */
+  kit: boolean;
+}
+
+export interface OdooSkuReading {
+  stock: OdooStockChange;
+  prices: OdooPriceChange;
+}
+
+export interface DriftReport {
+  skusChecked: number;
+  /** SKUs whose workflow held a different Odoo stock than Odoo has now. */
+  odooDrift: number;
+  /** Per channel account: SKUs whose last handed-out figure the channel has not accepted. */
+  channelDrift: Record<ChannelKey, number>;
+  /** SKUs whose workflow was not running (started now). */
+  started: number;
+  resynced: number;
+}
+
+/** Pricelist key as InventoryWorkflow stores prices: '' is the list price. */
+export function pricelistKey(pricelist: number | string | undefined): string {
+  return pricelist === undefined ? '' : String(pricelist);
+}
+
+/** Signal-with-start into one SKU's InventoryWorkflow; resolves once Temporal holds the signal. */
+export async function signalInventory<A>(
+  deps: { client: Client; taskQueue: string },
+  input: { sku: string; signal: { name: string }; arg: A },
+): Promise<void> {
+  await deps.client.workflow.signalWithStart('inventoryWorkflow', {
+    workflowId: inventoryWorkflowId(input.sku),
+    taskQueue: deps.taskQueue,
+    args: [{ sku: input.sku }],
+    signal: input.signal.name,
+    signalArgs: [input.arg],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+export interface TargetBatch {
+  channel: Channel;
+  account: string;
+  items: ChannelTargetItem[];
+}
+
+/**
+ * Gathers the figures many SKU workflows hand off within a few milliseconds into one signal per channel
+ * account: a ChannelPushWorkflow takes one signal per flush instead of one per SKU (signals to one workflow
+ * are applied one at a time by the server, so a restock of thousands of SKUs would queue behind them).
+ * A hand-off resolves only once Temporal holds the signal that carries it; a failure fails every hand-off
+ * in that signal and their activities retry (the push workflow drops repeats by sequence number).
+ */
+class TargetOutbox {
+  private readonly entries = new Map<string, { open: Pending | undefined; sending: boolean }>();
+
+  constructor(
+    private readonly flushMs: number,
+    private readonly send: (batch: TargetBatch) => Promise<void>,
+  ) {}
+
+  add(batch: TargetBatch): Promise<void> {
+    const key = channelKey(batch.channel, batch.account);
+    const entry = this.entries.get(key) ?? { open: undefined, sending: false };
+    this.entries.set(key, entry);
+    const open = (entry.open ??= { batch: { channel: batch.channel, account: batch.account, items: [] }, waiters: [] });
+    open.batch.items.push(...batch.items);
+    const done = new Promise<void>((resolve, reject) => open.waiters.push({ resolve, reject }));
+    // One signal in flight per channel account: what arrives meanwhile goes out together right after it.
+    if (!entry.sending && open.waiters.length === 1) setTimeout(() => this.flush(key), this.flushMs);
+    return done;
+  }
+
+  private flush(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry?.open || entry.sending) return;
+    const { batch, waiters } = entry.open;
+    entry.open = undefined;
+    entry.sending = true;
+    this.send(batch)
+      .then(
+        () => waiters.forEach((w) => w.resolve()),
+        (err: unknown) => waiters.forEach((w) => w.reject(err)),
+      )
+      .finally(() => {
+        entry.sending = false;
+        this.flush(key);
+      });
+  }
+}
+
+interface Pending {
+  batch: TargetBatch;
+  waiters: { resolve(): void; reject(err: unknown): void }[];
+}
+
+export function createInventoryActivities(deps: InventoryActivityDeps) {
+  const chunk = deps.readChunk ?? 200;
+  const outbox = new TargetOutbox(deps.outboxFlushMs ?? 50, async (batch) => {
+    const adapter = deps.adapters.get(batch.channel, batch.account);
+    if (!adapter) throw new Error(`no adapter configured for ${batch.channel}/${batch.account}`);
+    const start: ChannelPushWorkflowInput = {
+      channel: batch.channel,
+      account: batch.account,
+      stockBatchSize: adapter.capabilities.stockBatchSize,
+      priceBatchSize: adapter.capabilities.priceBatchSize,
+      ...(deps.pushWindowMs !== undefined ? { windowMs: deps.pushWindowMs } : {}),
+      ...(deps.pushMaxWaitMs !== undefined ? { maxWaitMs: deps.pushMaxWaitMs } : {}),
+    };
+    await deps.client.workflow.signalWithStart('channelPushWorkflow', {
+      workflowId: channelPushWorkflowId(batch.channel, batch.account),
+      taskQueue: deps.pushTaskQueue,
+      args: [start],
+      signal: channelTargetsSignal,
+      signalArgs: [batch.items],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  });
+  const pricelists = [...new Set(deps.rules.prices.map((r) => pricelistKey(r.pricelist)))];
+
+  async function readOdoo(skus: string[]): Promise<OdooSkuReading[]> {
+    // Taken before the read, so a notification for a change committed during the read still counts as newer.
+    const observedAt = new Date().toISOString();
+    const free = new Map<string, Record<string, number>>(skus.map((s) => [s, {}]));
+    for (const level of await deps.odoo.readStock({ skus })) {
+      const row = free.get(level.sku);
+      if (row) row[level.warehouse] = level.free;
+    }
+    const prices = new Map<string, Record<string, Money>>(skus.map((s) => [s, {}]));
+    for (const key of pricelists) {
+      const rows = await deps.odoo.readPrices(key === '' ? { skus } : { skus, pricelist: /^\d+$/.test(key) ? Number(key) : key });
+      for (const row of rows) {
+        const entry = prices.get(row.sku);
+        if (entry) entry[key] = row.price;
+      }
+    }
+    return skus
+      .filter((sku) => Object.keys(free.get(sku) ?? {}).length > 0)
+      .map((sku) => ({
+        stock: { sku, free: free.get(sku)!, observedAt, source: 'read' as const },
+        prices: { sku, prices: prices.get(sku)!, observedAt },
+      }));
+  }
+
+  async function readInChunks(skus: string[]): Promise<OdooSkuReading[]> {
+    const out: OdooSkuReading[] = [];
+    for (let i = 0; i < skus.length; i += chunk) out.push(...(await readOdoo(skus.slice(i, i + chunk))));
+    return out;
+  }
+
+  async function deliverReading(reading: OdooSkuReading, source: OdooStockChange['source']): Promise<void> {
+    await signalInventory(deps, { sku: reading.stock.sku, signal: odooStockSignal, arg: { ...reading.stock, source } });
+    if (Object.keys(reading.prices.prices).length > 0) {
+      await deps.client.workflow.getHandle(inventoryWorkflowId(reading.stock.sku)).signal(odooPriceSignal, reading.prices);
+    }
+  }
+
+  async function queryOrUndefined<T>(workflowId: string, query: { name: string }): Promise<T | undefined> {
+    try {
+      return await deps.client.workflow.getHandle(workflowId).query<T>(query.name);
+    } catch {
+      return undefined;
+    }
+  }
+
+  return withFailureMapping({
+    /** The rules InventoryWorkflow applies to one SKU (run as a local activity: config is read in the worker). */
+    async inventoryRules(input: { sku: string }): Promise<SkuRules> {
+      return {
+        allocation: deps.rules.allocation.filter((r) => !r.skus || r.skus.includes(input.sku)),
+        prices: deps.rules.prices,
+        ...(deps.rules.rates ? { rates: deps.rules.rates } : {}),
+        kit: input.sku in deps.rules.kits,
+      };
+    },
+
+    /** Free stock per warehouse and base prices of some SKUs, as Odoo has them now. */
+    async readOdooInventory(input: { skus: string[] }): Promise<OdooSkuReading[]> {
+      return readInChunks(input.skus);
+    },
+
+    /** Hands one SKU's new figures to the ChannelPushWorkflow of each channel account (signal-with-start). */
+    async handOffTargets(input: { batches: TargetBatch[] }): Promise<void> {
+      await Promise.all(input.batches.map((batch) => outbox.add(batch)));
+    },
+
+    /** Hands a large Odoo stock notification's changes to their SKU workflows, a bounded number at a time. */
+    async deliverStockChanges(input: { changes: OdooStockChange[] }): Promise<{ delivered: number }> {
+      for (let i = 0; i < input.changes.length; i += HANDOFF_CONCURRENCY) {
+        await Promise.all(input.changes.slice(i, i + HANDOFF_CONCURRENCY).map((change) => signalInventory(deps, { sku: change.sku, signal: odooStockSignal, arg: change })));
+      }
+      return { delivered: input.changes.length };
+    },
+
+    /** For the order workflow: a channel sold units (signal-with-start, so the SKU's workflow need not exist). */
+    async reportChannelSale(input: ChannelSale): Promise<void> {
+      await signalInventory(deps, { sku: input.sku, signal: channelSaleSignal, arg: input });
+    },
+
+    /** For the order workflow: Odoo reserved the order's units of these SKUs. */
+    async reportOdooReserved(input: { orderKey: OrderKey; skus: string[] }): Promise<void> {
+      for (const sku of input.skus) await signalInventory(deps, { sku, signal: odooReservedSignal, arg: { orderKey: input.orderKey } });
+    },
+
+    /** For the order workflow: an order cancelled on the channel before Odoo reserved it frees its units. */
+    async reportSaleReleased(input: { orderKey: OrderKey; skus: string[] }): Promise<void> {
+      for (const sku of input.skus) await signalInventory(deps, { sku, signal: saleReleasedSignal, arg: { orderKey: input.orderKey } });
+    },
+
+    /**
+     * write_date safety net: products changed in the last `lookbackMs` are read again and handed to their
+     * workflows. Overlapping windows are harmless (older observations are dropped by the workflow).
+     */
+    async pollOdooChanges(input: { lookbackMs: number }): Promise<{ changed: number }> {
+      const since = new Date(Date.now() - input.lookbackMs).toISOString();
+      const changed = await deps.odoo.productsChangedSince({ since });
+      const skus = [...new Set(changed.flatMap((c) => (c.sku ? [c.sku] : [])))];
+      for (const reading of await readInChunks(skus)) await deliverReading(reading, 'poll');
+      return { changed: skus.length };
+    },
+
+    /**
+     * Compares Odoo with what each SKU's workflow holds and what each channel accepted, and corrects what
+     * differs by re-reading Odoo and asking the workflow to re-push everything. Adapters cannot read a
+     * channel's stock, so "what the channel shows" is what the channel last accepted from us.
+     */
+    async checkDrift(input: { skus?: string[] }): Promise<DriftReport> {
+      const skus = input.skus ?? [...new Set((await deps.odoo.readStock({})).map((l) => l.sku))];
+      const pushStates = new Map<ChannelKey, ChannelPushState | undefined>();
+      for (const adapter of deps.adapters.all()) {
+        pushStates.set(channelKey(adapter.channel, adapter.account), await queryOrUndefined<ChannelPushState>(channelPushWorkflowId(adapter.channel, adapter.account), channelPushStateQuery));
+      }
+      const report: DriftReport = { skusChecked: 0, odooDrift: 0, channelDrift: {}, started: 0, resynced: 0 };
+      for (const reading of await readInChunks(skus)) {
+        report.skusChecked += 1;
+        const sku = reading.stock.sku;
+        const state = await queryOrUndefined<InventoryState>(inventoryWorkflowId(sku), inventoryStateQuery);
+        let drifted = false;
+        if (!state) {
+          report.started += 1;
+          drifted = true;
+        } else {
+          if (!sameStock(state.free, reading.stock.free)) {
+            report.odooDrift += 1;
+            drifted = true;
+          }
+          for (const [key, sent] of Object.entries(state.sent)) {
+            const applied = pushStates.get(key)?.appliedStock[sku];
+            if (!applied || applied.quantity !== sent.quantity) {
+              report.channelDrift[key] = (report.channelDrift[key] ?? 0) + 1;
+              drifted = true;
+            }
+          }
+        }
+        if (!drifted) continue;
+        await deliverReading(reading, 'drift');
+        await deps.client.workflow.getHandle(inventoryWorkflowId(sku)).signal(resyncSignal, { reason: 'drift check' });
+        report.resynced += 1;
+      }
+      return report;
+    },
+  });
+}
+
+function sameStock(a: Record<string, number> | null, b: Record<string, number>): boolean {
+  if (!a) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => Math.max(0, Math.floor(a[k] ?? 0)) === Math.max(0, Math.floor(b[k] ?? 0)));
+}
+
+export type InventoryActivities = ReturnType<typeof createInventoryActivities>;

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { HANDOFF_CONCURRENCY, signalInventory } from '../../activities/inventory-activities';
+import { header, safeEqual } from '../../activities/marketplaces/signatures';
+import { fromOdooDatetime } from '../../activities/odoo/wire';
+import { INVENTORY_TASK_QUEUE, odooStockFanOutWorkflowId } from '../../domain';
+import { type OdooStockChange, odooStockSignal } from '../../workflows/inventory-messages';
+
+// POST /webhooks/odoo/:connection — Odoo's stock notifications (an automation rule "Send Webhook
+// Notification" plus a shared secret header). Thin like the channel webhooks: authenticate, parse, hand each
+// SKU's change to its InventoryWorkflow with signal-with-start (a large notification: one fan-out workflow),
+// answer 2xx once Temporal holds them.
+
+export const ODOO_TOKEN_HEADER = 'x-channelsync-odoo-token';
+
+export interface OdooEventsOptions {
+  client: Client;
+  /** Connection name (the URL segment) -> shared secret. */
+  secrets: Readonly<Record<string, string>>;
+  taskQueue?: string;
+}
+
+const OdooText = z.union([z.string(), z.literal(false)]);
+
+const StockRecord = z.object({
+  id: z.number().int(),
+  default_code: OdooText,
+  free_qty: z.number(),
+  write_date: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  warehouse: z.string().min(1),
+});
+
+const OdooNotification = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('stock.changed'), database: z.string(), model: z.literal('product.product'), records: z.array(StockRecord) }),
+  // Deliveries belong to the order side; acknowledged here so Odoo does not send them again.
+  z.object({ event: z.literal('delivery.done') }).loose(),
+]);
+export type OdooNotification = z.infer<typeof OdooNotification>;
+
+/** One stock change per SKU: free quantity per warehouse, observed at the newest write_date among its rows. */
+export function stockChanges(notification: OdooNotification): OdooStockChange[] {
+  if (notification.event !== 'stock.changed') return [];
+  const bySku = new Map<string, OdooStockChange>();
+  for (const r of notification.records) {
+    if (r.default_code === false) continue;
+    const at = fromOdooDatetime(r.write_date);
+    const change = bySku.get(r.default_code) ?? { sku: r.default_code, free: {}, observedAt: at, source: 'notification' as const };
+    change.free[r.warehouse] = r.free_qty;
+    if (at > change.observedAt) change.observedAt = at;
+    bySku.set(r.default_code, change);
+  }
+  return [...bySku.values()];
+}
+
+export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (app, options) => {
+  const taskQueue = options.taskQueue ?? INVENTORY_TASK_QUEUE;
+  app.post<{ Params: { connection: string } }>('/webhooks/odoo/:connection', async (request, reply) => {
+    const secret = options.secrets[request.params.connection];
+    const token = header(request.headers, ODOO_TOKEN_HEADER);
+    // Unknown connection and wrong token answer alike, after the same comparison.
+    if (!safeEqual(token ?? '', secret ?? '') || secret === undefined || token === undefined) {
+      return reply.code(401).send({ error: 'invalid token' });
+    }
+    let raw: unknown;
+    try {
+      raw = Buffer.isBuffer(request.body) ? JSON.parse(request.body.toString('utf8')) : typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
+    } catch {
+      return reply.code(400).send({ error: 'body is not JSON' });
+    }
+    const parsed = OdooNotification.safeParse(raw);
+    if (!parsed.success) return reply.code(400).send({ error: 'unexpected notification', issues: parsed.error.issues });
+    const changes = stockChanges(parsed.data);
+    try {
+      if (changes.length <= HANDOFF_CONCURRENCY) {
+        await Promise.all(changes.map((change) => signalInventory({ client: options.client, taskQueue }, { sku: change.sku, signal: odooStockSignal, arg: change })));
+      } else {
+        // A stock count can touch thousands of SKUs at once: one durable start holds them all, and Odoo gets
+        // its answer (its webhook waits only briefly) while a workflow hands them to the SKU workflows.
+        const digest = createHash('sha256').update(JSON.stringify(changes)).digest('hex').slice(0, 32);
+        await options.client.workflow
+          .start('odooStockFanOutWorkflow', { workflowId: odooStockFanOutWorkflowId(request.params.connection, digest), taskQueue, args: [{ changes }] })
+          .catch((err: unknown) => {
+            // The same notification again: it is already being handed on.
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          });
+      }
+    } catch (err) {
+      request.log.error({ err, connection: request.params.connection }, 'Temporal did not accept the Odoo stock change');
+      return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
+    }
+    return reply.code(200).send({ accepted: changes.length });
+  });
+};

@@ -1,0 +1,270 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DriftReport, InventoryActivities, SkuRules } from '../activities/inventory-activities';
+import {
+  applyPriceRule,
+  type Channel,
+  type ChannelKey,
+  channelKey,
+  type Money,
+  orderWorkflowId,
+  allocate,
+} from '../domain';
+import {
+  type ChannelTargetItem,
+  channelSaleSignal,
+  type InventoryState,
+  type InventoryWorkflowInput,
+  inventoryStateQuery,
+  type OdooStockChange,
+  odooPriceSignal,
+  odooReservedSignal,
+  odooStockSignal,
+  resyncSignal,
+  saleReleasedSignal,
+} from './inventory-messages';
+import { ODOO_CALL } from './presets';
+
+const odoo = proxyActivities<InventoryActivities>(ODOO_CALL);
+// A local activity: the hand-off completes inside the same workflow task, saving an activity task and a
+// second workflow task per SKU change (a restock of thousands of SKUs is exactly when that matters).
+const handOff = proxyLocalActivities<InventoryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+const config = proxyLocalActivities<InventoryActivities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 5 } });
+const scheduled = proxyActivities<InventoryActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5 seconds', maximumAttempts: 3 },
+});
+
+/** Signals handled per run before continuing as new, whatever the server suggests. */
+const MAX_SIGNALS_PER_RUN = 2000;
+const MAX_REMEMBERED = 500;
+const READ_RETRY = '30 seconds';
+
+function remember(list: string[], value: string): void {
+  list.push(value);
+  if (list.length > MAX_REMEMBERED) list.splice(0, list.length - MAX_REMEMBERED);
+}
+
+/** Notifications carry write_date to the second: count one as the end of its second, so a read that began within it does not hide it. */
+function observedMs(at: string, source: string): number {
+  const ms = Date.parse(at);
+  return source === 'notification' ? ms + 999 : ms;
+}
+
+function freshState(sku: string): InventoryState {
+  return {
+    sku,
+    free: null,
+    stockObservedAt: '',
+    prices: {},
+    pricesObservedAt: '',
+    pending: {},
+    reserved: [],
+    settled: [],
+    seenEventIds: [],
+    sent: {},
+    sentPrices: {},
+    // Starts from the clock so a restarted workflow's figures still outrank everything sent before.
+    seq: Date.now() * 1000,
+    oversold: 0,
+    problems: [],
+  };
+}
+
+/**
+ * One per SKU (id from inventoryWorkflowId). Holds Odoo's free stock, the oversell window and the last figure
+ * handed to each channel; every change recomputes the channel targets and prices and hands what moved to the
+ * channel accounts' ChannelPushWorkflows.
+ */
+export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<void> {
+  const state: InventoryState = input.carry ?? freshState(input.sku);
+  const maxSignals = input.maxSignalsPerRun ?? MAX_SIGNALS_PER_RUN;
+  let signals = 0;
+  let dirty = true;
+  let resync = false;
+
+  setHandler(inventoryStateQuery, () => state);
+  setHandler(odooStockSignal, (change) => {
+    signals += 1;
+    if (state.stockObservedAt !== '' && observedMs(change.observedAt, change.source) < Date.parse(state.stockObservedAt)) return;
+    state.free = { ...change.free };
+    state.stockObservedAt = new Date(observedMs(change.observedAt, change.source)).toISOString();
+    dirty = true;
+  });
+  setHandler(odooPriceSignal, (change) => {
+    signals += 1;
+    if (state.pricesObservedAt !== '' && change.observedAt < state.pricesObservedAt) return;
+    state.prices = { ...change.prices };
+    state.pricesObservedAt = change.observedAt;
+    dirty = true;
+  });
+  setHandler(channelSaleSignal, (sale) => {
+    signals += 1;
+    const order = orderWorkflowId(sale.orderKey);
+    if (state.seenEventIds.includes(sale.eventId) || state.settled.includes(order)) return;
+    remember(state.seenEventIds, sale.eventId);
+    if (sale.quantity > 0) state.pending[order] = { channel: channelKey(sale.channel, sale.account), quantity: sale.quantity };
+    else delete state.pending[order];
+    dirty = true;
+  });
+  setHandler(odooReservedSignal, ({ orderKey }) => {
+    signals += 1;
+    const order = orderWorkflowId(orderKey);
+    if (!state.reserved.includes(order)) state.reserved.push(order);
+  });
+  setHandler(saleReleasedSignal, ({ orderKey }) => {
+    signals += 1;
+    const order = orderWorkflowId(orderKey);
+    delete state.pending[order];
+    if (!state.settled.includes(order)) remember(state.settled, order);
+    dirty = true;
+  });
+  setHandler(resyncSignal, ({ reason }) => {
+    signals += 1;
+    state.lastResync = reason;
+    resync = true;
+  });
+
+  const rules = await config.inventoryRules({ sku: input.sku });
+  if (rules.kit) state.problems = [`${input.sku} is a kit: kits are not allocated by InventoryWorkflow yet`];
+
+  // A first run with price rules reads Odoo once: a notification carries stock only, prices come from a read.
+  let firstRead = !input.carry && rules.prices.length > 0;
+  for (;;) {
+    if (firstRead || state.free === null || state.reserved.length > 0) {
+      try {
+        await readOdoo(state);
+        firstRead = false;
+        dirty = true;
+      } catch (err) {
+        // Odoo stayed unreachable through the retries: keep what we have and try again later.
+        note(state, `reading Odoo failed: ${failureMessage(err)}`);
+        await sleep(READ_RETRY);
+        continue;
+      }
+    }
+    if (dirty || resync) {
+      const force = resync;
+      dirty = false;
+      resync = false;
+      if (!rules.kit) await publish(state, rules, force);
+    }
+    if (workflowInfo().continueAsNewSuggested || signals >= maxSignals) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof inventoryWorkflow>({ ...input, carry: state });
+    }
+    await condition(() => dirty || resync || state.reserved.length > 0 || workflowInfo().continueAsNewSuggested);
+  }
+}
+
+function note(state: InventoryState, problem: string): void {
+  state.problems = [...state.problems.slice(-9), problem];
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readOdoo(state: InventoryState): Promise<void> {
+  const done = [...state.reserved];
+  const [reading] = await odoo.readOdooInventory({ skus: [state.sku] });
+  if (reading) {
+    // A read is newer than anything applied before it began; the reservations it saw leave the window.
+    if (state.stockObservedAt === '' || Date.parse(reading.stock.observedAt) >= Date.parse(state.stockObservedAt)) {
+      state.free = reading.stock.free;
+      state.stockObservedAt = reading.stock.observedAt;
+    }
+    if (state.pricesObservedAt === '' || reading.prices.observedAt >= state.pricesObservedAt) {
+      state.prices = reading.prices.prices;
+      state.pricesObservedAt = reading.prices.observedAt;
+    }
+  } else if (state.free === null) {
+    state.free = {};
+    note(state, `${state.sku} is not in Odoo`);
+  }
+  for (const order of done) {
+    delete state.pending[order];
+    if (!state.settled.includes(order)) remember(state.settled, order);
+  }
+  state.reserved = state.reserved.filter((o) => !done.includes(o));
+}
+
+async function publish(state: InventoryState, rules: SkuRules, force: boolean): Promise<void> {
+  const outgoing = new Map<ChannelKey, { channel: Channel; account: string; items: ChannelTargetItem[] }>();
+  const add = (channel: Channel, account: string, item: ChannelTargetItem) => {
+    const key = channelKey(channel, account);
+    const entry = outgoing.get(key) ?? { channel, account, items: [] };
+    entry.items.push(item);
+    outgoing.set(key, entry);
+  };
+
+  const pendingByChannel: Record<ChannelKey, number> = {};
+  for (const p of Object.values(state.pending)) pendingByChannel[p.channel] = (pendingByChannel[p.channel] ?? 0) + p.quantity;
+  const allocation = allocate({ sku: state.sku, freeByWarehouse: state.free ?? {}, pendingByChannel, rules: rules.allocation });
+  state.oversold = allocation.oversold;
+  const targets = allocation.targets;
+  for (const rule of rules.allocation) {
+    const key = channelKey(rule.channel, rule.account);
+    const quantity = targets[key] ?? 0;
+    if (!force && state.sent[key]?.quantity === quantity) continue;
+    state.seq += 1;
+    state.sent[key] = { quantity, seq: state.seq };
+    add(rule.channel, rule.account, { sku: state.sku, seq: state.seq, quantity });
+  }
+
+  if (rules.rates) {
+    for (const rule of rules.prices) {
+      const key = channelKey(rule.channel, rule.account);
+      const base = state.prices[rule.pricelist === undefined ? '' : String(rule.pricelist)];
+      if (!base) continue;
+      let price: Money;
+      try {
+        price = applyPriceRule({ base, rule, rates: rules.rates });
+      } catch (err) {
+        note(state, `price for ${key}: ${failureMessage(err)}`);
+        continue;
+      }
+      const last = state.sentPrices[key];
+      if (!force && last && last.price.amount === price.amount && last.price.currency === price.currency) continue;
+      state.seq += 1;
+      state.sentPrices[key] = { price, seq: state.seq };
+      add(rule.channel, rule.account, { sku: state.sku, seq: state.seq, price });
+    }
+  }
+
+  if (outgoing.size === 0) return;
+  try {
+    await handOff.handOffTargets({ batches: [...outgoing.values()] });
+  } catch (err) {
+    // Undelivered figures stay recorded as sent; the drift check finds and re-pushes them.
+    note(state, `handing figures to the push workflows failed: ${failureMessage(err)}`);
+  }
+}
+
+/** Started by the gateway for a large Odoo stock notification: Odoo gets its answer before the fan-out. */
+export async function odooStockFanOutWorkflow(input: { changes: OdooStockChange[] }): Promise<{ delivered: number }> {
+  return scheduled.deliverStockChanges(input);
+}
+
+/** Scheduled: the write_date safety net behind Odoo's notifications. */
+export async function odooPollWorkflow(input: { lookbackMs: number }): Promise<{ changed: number }> {
+  return scheduled.pollOdooChanges({ lookbackMs: input.lookbackMs });
+}
+
+/** Scheduled: compares Odoo, the SKU workflows and what channels accepted; corrects and reports drift. */
+export async function inventoryDriftWorkflow(input: { skus?: string[] } = {}): Promise<DriftReport> {
+  return scheduled.checkDrift(input);
+}
