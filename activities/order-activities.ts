@@ -19,6 +19,8 @@ export interface OrderActivityDeps {
   temporalUiUrl: string;
   /** The channel account's lifecycle timers (from config). */
   policyFor?: (key: OrderKey) => OrderPolicy | undefined;
+  /** Stock sync is running: order workflows report their sales to the SKU workflows. */
+  inventoryEnabled?: boolean;
 }
 
 export interface RaiseAlertInput {
@@ -41,7 +43,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
   };
   return withFailureMapping({
     async loadOrderPolicy(input: { key: OrderKey }): Promise<OrderPolicy> {
-      return deps.policyFor?.(input.key) ?? DEFAULT_ORDER_POLICY;
+      const policy = deps.policyFor?.(input.key) ?? DEFAULT_ORDER_POLICY;
+      return { ...policy, feedsInventory: deps.inventoryEnabled ?? false };
     },
     async ensureCustomer(input: { key: OrderKey; order: CanonicalOrder }): Promise<CustomerIds> {
       const ids = await deps.odoo.ensureCustomer({ order: input.order });

@@ -21,6 +21,8 @@ const Env = z.object({
   GATEWAY_SPOOL_RETRY_MS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** Shared secret Odoo's automation rule sends in x-channelsync-odoo-token; unset: no /webhooks/odoo route. */
+  ODOO_NOTIFY_SECRET: z.string().min(16, 'ODOO_NOTIFY_SECRET must be at least 16 characters').optional(),
   ODOO_SECRET: z.string().min(1, 'ODOO_SECRET (Odoo password or API key of the bot user) is required').optional(),
 });
 export type Env = z.infer<typeof Env>;

@@ -17,6 +17,8 @@ export const OrderPolicy = z
     deliveryPollInterval: DurationText.default('10 minutes'),
     /** An order that stays in one state this long raises an alert. */
     stuckAfter: DurationText.default('2 days'),
+    /** Report channel sales to the SKU inventory workflows (set by the deployment when stock sync runs). */
+    feedsInventory: z.boolean().default(false),
     /** Which Odoo warehouse ships the order; absent: Odoo's default warehouse. */
     routing: RoutingRule.optional(),
   })

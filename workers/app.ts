@@ -7,6 +7,10 @@ import { createAdapterRegistry } from '../activities/marketplaces/registry';
 import { createOdooClient, createOdooOrderOperations } from '../activities/odoo';
 import { createOrderActivities } from '../activities/order-activities';
 import { createPollActivities } from '../activities/poll-activities';
+import { createInventoryActivities } from '../activities/inventory-activities';
+import { ensureInventorySchedules } from '../clients/inventory-schedules';
+import { CHANNEL_PUSH_TASK_QUEUE, INVENTORY_TASK_QUEUE } from '../domain';
+import { createInventoryWorkers } from './inventory-worker';
 import { ensureSchedules } from '../clients/schedules';
 import { findChannel, type ChannelsConfig } from '../config/channels';
 import { type Env } from '../config/env';
@@ -39,6 +43,7 @@ export async function startWorkerApp(options: {
     logger,
     temporalUiUrl: env.TEMPORAL_UI_URL,
     policyFor: (key) => findChannel(config, key.channel, key.account)?.orders,
+    inventoryEnabled: config.rules.allocation.length > 0,
   });
   const taskQueue = env.ORDERS_TASK_QUEUE;
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -62,7 +67,28 @@ export async function startWorkerApp(options: {
     const applied = await ensureSchedules({ client, channels: config.channels, taskQueue });
     logger.info(applied, 'poller and reconciliation schedules applied');
   }
-  const workers = [orderWorker, ...channelWorkers];
+  // Stock and price sync runs when the channels file has allocation rules.
+  const inventoryEnabled = config.rules.allocation.length > 0;
+
+  const inventoryWorkers = inventoryEnabled
+    ? await createInventoryWorkers({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        workflowBundle: options.workflowBundle,
+        activities: createInventoryActivities({
+          client,
+          taskQueue: INVENTORY_TASK_QUEUE,
+          pushTaskQueue: CHANNEL_PUSH_TASK_QUEUE,
+          odoo,
+          rules: config.rules,
+          adapters,
+        }),
+      })
+    : [];
+  if (inventoryEnabled && env.SCHEDULES === 'on') {
+    logger.info(await ensureInventorySchedules({ client }), 'inventory schedules applied');
+  }
+  const workers = [orderWorker, ...channelWorkers, ...inventoryWorkers];
   const closeConnections = async () => {
     await connection.close();
     await clientConnection.close();

@@ -5,15 +5,19 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ChannelActivities } from '../activities/channel-activities';
+import type { InventoryActivities } from '../activities/inventory-activities';
 import type { OrderActivities } from '../activities/order-activities';
 import {
   addMoney,
   type CanonicalOrder,
+  INVENTORY_TASK_QUEUE,
   type ChannelEvent,
   marketplaceTaskQueue,
   money,
@@ -45,6 +49,7 @@ import { ALERT_CALL, CHANNEL_CALL, ODOO_CALL } from './presets';
 
 const odoo = proxyActivities<OrderActivities>(ODOO_CALL);
 const alerts = proxyActivities<OrderActivities>(ALERT_CALL);
+const inventory = proxyActivities<InventoryActivities>({ ...ODOO_CALL, taskQueue: INVENTORY_TASK_QUEUE, scheduleToCloseTimeout: '2 minutes' });
 
 const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
@@ -203,7 +208,30 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       state.odoo.saleOrderState = confirmed.state;
       state.lastError = undefined;
       setStatus('confirmed');
+      await reportToInventory('reserved', order, 'confirmed');
     });
+  }
+
+  /**
+   * Tells the SKU workflows what this order takes (before Odoo has it: the oversell window) and when Odoo holds
+   * it. Best effort: a lost report is repaired by the inventory drift check, so it never parks the order.
+   */
+  async function reportToInventory(kind: 'sale' | 'reserved' | 'released', order: CanonicalOrder, eventId: string): Promise<void> {
+    if (!policy.feedsInventory || !patched('inventory-reporting')) return;
+    const units = new Map<string, number>();
+    for (const line of order.lines) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
+    const skus = [...units.keys()];
+    try {
+      if (kind === 'sale') {
+        for (const [sku, quantity] of units) await inventory.reportChannelSale({ channel: key.channel, account: key.account, orderKey: key, sku, quantity, eventId });
+      } else if (kind === 'reserved') {
+        await inventory.reportOdooReserved({ orderKey: key, skus });
+      } else {
+        await inventory.reportSaleReleased({ orderKey: key, skus });
+      }
+    } catch (err) {
+      log.warn('inventory report failed; the drift check will repair it', { kind, error: String(err) });
+    }
   }
 
   function linesOf(order: CanonicalOrder): string {
@@ -222,6 +250,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     state.order = order;
     if (state.status === 'cancelled' || state.status === 'closed') return;
     if (order.status === 'cancelled') return cancelFromChannel('cancelled on the channel');
+    if (!isImported() || (previous && linesOf(previous) !== linesOf(order))) await reportToInventory('sale', order, `${occurredAt}`);
     if (!isImported()) {
       if (order.status === 'pending_payment') {
         setStatus('pending_payment');
@@ -243,6 +272,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
 
   async function cancelEverywhere(reason: string): Promise<void> {
+    // Units never reserved in Odoo leave the oversell window; Odoo's own release shows in its stock.
+    if (state.order && !isImported()) await reportToInventory('released', state.order, 'cancelled');
     if (state.odoo.saleOrderId !== undefined && state.odoo.saleOrderState !== 'cancel') {
       const ref = await odoo.cancelSaleOrder({ key, saleOrderId: state.odoo.saleOrderId });
       state.odoo.saleOrderState = ref.state;
@@ -396,6 +427,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (state.status === 'pending_payment' && pendingDeadline !== undefined && now >= pendingDeadline) {
       // Never reserved anything in Odoo, so there is nothing to undo there.
       state.lastError = { type: 'PaymentTimeout', message: `not paid within ${policy.pendingPaymentTimeout}`, at: new Date().toISOString() };
+      if (state.order) await reportToInventory('released', state.order, 'payment-timeout');
       setStatus('cancelled');
       closeAt = now;
     }

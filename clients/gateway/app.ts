@@ -20,7 +20,9 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const taskQueue = env.ORDERS_TASK_QUEUE;
   const spool = env.GATEWAY_SPOOL_DIR === 'off' ? undefined : createFileSpool(env.GATEWAY_SPOOL_DIR);
-  const app = buildGateway({ client, adapters, logger, taskQueue, bodyLimit: env.GATEWAY_BODY_LIMIT, spool });
+  const app = buildGateway({ client, adapters, logger, taskQueue, bodyLimit: env.GATEWAY_BODY_LIMIT, spool,
+    odooEvents: env.ODOO_NOTIFY_SECRET ? { secrets: { main: env.ODOO_NOTIFY_SECRET } } : undefined,
+  });
   let draining = false;
   const timer = spool
     ? setInterval(() => {

@@ -4,6 +4,7 @@ import { type AdapterRegistry } from '../../activities/marketplaces/registry';
 import { type Logger } from '../../config/logger';
 import { Channel } from '../../domain';
 import { deliverEvent } from '../deliver-event';
+import { odooEventsPlugin } from './odoo-events';
 import { type Spool } from './spool';
 
 export interface GatewayDeps {
@@ -15,6 +16,8 @@ export interface GatewayDeps {
   bodyLimit: number;
   /** Where events go when Temporal cannot take them; without one the gateway answers 503. */
   spool?: Spool;
+  /** Odoo's stock/price notifications (`POST /webhooks/odoo/:connection`), when a shared secret is configured. */
+  odooEvents?: { secrets: Record<string, string> };
 }
 
 const HAND_OFF_DEADLINE_MS = 3_000;
@@ -28,6 +31,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get('/healthz', async () => ({ ok: true }));
+  if (deps.odooEvents) void app.register(odooEventsPlugin, { client: deps.client, secrets: deps.odooEvents.secrets });
 
   app.post<{ Params: { channel: string; account: string } }>('/webhooks/:channel/:account', async (request, reply) => {
     const channel = Channel.safeParse(request.params.channel);

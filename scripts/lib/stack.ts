@@ -37,6 +37,8 @@ export interface StackOptions {
   pollIntervalSeconds?: number;
   /** Lifecycle timers for every account (tests shorten them). */
   orderPolicy?: Partial<OrderPolicy>;
+  /** The channels file's `rules:` section (allocation rules turn stock sync on). */
+  rules?: unknown;
 }
 
 export interface StackChannel {
@@ -113,7 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     const entries: (ChannelEntry & { orders: Partial<OrderPolicy> })[] = started.map((s) => ({ ...s.entry, orders: options.orderPolicy ?? {} }));
     // JSON is YAML: the file is what an operator would write, with every secret named by its variable.
-    const yaml = JSON.stringify({ odoo: { url: odoo.url, database: odoo.database, login: odoo.login, secretEnv: 'ODOO_SECRET' }, channels: entries }, null, 2);
+    const yaml = JSON.stringify({ odoo: { url: odoo.url, database: odoo.database, login: odoo.login, secretEnv: 'ODOO_SECRET' }, channels: entries, ...(options.rules ? { rules: options.rules } : {}) }, null, 2);
     const config = parseChannelsConfig(yaml, secrets, 'stack config');
     const env = loadEnv({
       TEMPORAL_ADDRESS: options.temporalAddress,
