@@ -10,14 +10,21 @@ async function main(): Promise<void> {
   const server = await startDevServer({ port, uiPort, dbFile, logLevel: 'warn' });
   console.log(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl}, data in ${dbFile}`);
   console.log('Search attributes: Channel, Account, ExternalOrderId, OrderStatus, Sku (Keyword). Ctrl-C to stop.');
-  const stop = () => {
-    server.stop().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // The server is a child of the SDK's native runtime and dies with this process; a pending promise does
+  // not keep Node alive, a timer does.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  clearInterval(keepAlive);
+  await server.stop();
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);
