@@ -209,6 +209,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       state.lastError = undefined;
       setStatus('confirmed');
       await reportToInventory('reserved', order, 'confirmed');
+      if (patched('acknowledge-on-import')) {
+        // Tell the channel the order is taken (Walmart requires it; a no-op elsewhere). Not awaited: the order
+        // is in Odoo either way, and a failure only means the shipment step acknowledges first.
+        channel('orders')
+          .acknowledgeChannelOrder({ ...target, externalId: key.externalId })
+          .catch((err: unknown) => log.warn('channel acknowledgement failed', { error: String(err) }));
+      }
     });
   }
 
