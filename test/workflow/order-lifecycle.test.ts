@@ -1,4 +1,5 @@
 import { type Client } from '@temporalio/client';
+import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
 import { odooClientOrderRef, orderWorkflowId, type OrderKey } from '../../domain';
 import { startStack, type Stack } from '../../scripts/lib/stack';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
@@ -120,6 +121,19 @@ describe('order lifecycle', () => {
     const [so] = await stack.odoo.admin.saleOrders({ clientOrderRef: odooClientOrderRef(keyOf(o.externalId)) });
     expect(so?.lines.filter((l) => l.sku === 'MUG-WHITE').map((l) => l.quantity)).toEqual([1]);
     await recordHistory('lifecycle-stale-webhook', orderWorkflowId(keyOf(o.externalId)));
+  });
+
+  it('mirrors a cancellation decided in Odoo on the channel', async () => {
+    const o = place([{ sku: 'TSHIRT-RED-M', quantity: 1, price: '19.99' }]);
+    const confirmed = await until(o.externalId, (s) => s.status === 'confirmed');
+    const odoo = createOdooOrderOperations(
+      createOdooClient({ url: stack.odoo.url, database: stack.odoo.database, login: stack.odoo.login, secret: stack.odoo.apiKey, version: 'auto' }),
+    );
+    await odoo.cancelSaleOrder({ saleOrderId: confirmed.odoo.saleOrderId! });
+    const cancelled = await until(o.externalId, (s) => s.status === 'cancelled');
+    expect(cancelled.odoo.saleOrderState).toBe('cancel');
+    expect(stack.shopify.admin.order(o.id)).toMatchObject({ cancel_reason: expect.any(String) });
+    expect((stack.shopify.admin.order(o.id) as { cancelled_at: unknown }).cancelled_at).not.toBeNull();
   });
 
   it('cancels a pending order that is never paid, without touching Odoo', async () => {
