@@ -37,13 +37,15 @@ export async function startWorkerApp(options: {
   installTemporalLogger(logger);
   const odoo = createOdooOrderOperations(createOdooClient(config.odoo));
   const adapters = createAdapterRegistry(config.channels, ADAPTER_FACTORIES);
+  // Stock and price sync runs when the channels file has allocation rules.
+  const inventoryEnabled = config.rules.allocation.length > 0;
   const orderActivities = createOrderActivities({
     odoo,
     alerts: createAlertSink({ logger, webhookUrl: env.ALERT_WEBHOOK_URL }),
     logger,
     temporalUiUrl: env.TEMPORAL_UI_URL,
     policyFor: (key) => findChannel(config, key.channel, key.account)?.orders,
-    inventoryEnabled: config.rules.allocation.length > 0,
+    inventoryEnabled,
   });
   const taskQueue = env.ORDERS_TASK_QUEUE;
   const clientConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -67,9 +69,6 @@ export async function startWorkerApp(options: {
     const applied = await ensureSchedules({ client, channels: config.channels, taskQueue });
     logger.info(applied, 'poller and reconciliation schedules applied');
   }
-  // Stock and price sync runs when the channels file has allocation rules.
-  const inventoryEnabled = config.rules.allocation.length > 0;
-
   const inventoryWorkers = inventoryEnabled
     ? await createInventoryWorkers({
         connection,

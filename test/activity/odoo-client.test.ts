@@ -1,19 +1,10 @@
 import { createOdooClient, createOdooOrderOperations, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
+import { caught } from '../support/errors';
 import { money, ODOO_BINDING_MODULE, odooClientOrderRef, odooOrderBindingName } from '../../domain';
 import { DEMO_PRICELIST_NAME, DEMO_SKUS, type OdooSimulator, startOdooSimulator } from '../../simulators/odoo';
 import { orderKey, sampleOrder } from '../fixtures/odoo/orders';
 
 // Contract tests: the real client over HTTP against the simulator, once per Odoo version.
-
-async function caught(promise: Promise<unknown>): Promise<OdooError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof OdooError) return err;
-    throw err;
-  }
-  throw new Error('expected an OdooError, the call succeeded');
-}
 
 describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) => {
   let sim: OdooSimulator;
@@ -46,7 +37,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
   });
 
   it('authenticates with the password too on JSON-RPC versions', async () => {
-    if (version >= 19) return expect(await caught(createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.password, version }).search({ model: 'res.partner', domain: [] }))).toMatchObject({ kind: 'access' });
+    if (version >= 19) return expect(await caught(createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.password, version }).search({ model: 'res.partner', domain: [] }), OdooError)).toMatchObject({ kind: 'access' });
     const byPassword = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.password, version });
     expect(await byPassword.search({ model: 'res.country', domain: [['code', '=', 'US']] })).toHaveLength(1);
   });
@@ -125,7 +116,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     const base = sampleOrder(key);
     const order = { ...base, lines: [...base.lines, { ...base.lines[0]!, lineId: 'L9', sku: 'GHOST-1' }, { ...base.lines[0]!, lineId: 'L10', sku: 'GHOST-2' }] };
     const customer = await ops.ensureCustomer({ order });
-    const err = await caught(ops.ensureSaleOrder({ key, order, customer }));
+    const err = await caught(ops.ensureSaleOrder({ key, order, customer }), OdooError);
     expect(err.kind).toBe('business');
     expect(err.message).toContain('GHOST-1');
     expect(err.message).toContain('GHOST-2');
@@ -137,7 +128,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     const order = sampleOrder(key);
     const customer = await ops.ensureCustomer({ order });
     await sim.admin.setFaults({ dropAfterCommit: 1, dropAfterCommitOn: 'sale.order.create' });
-    expect((await caught(ops.ensureSaleOrder({ key, order, customer }))).kind).toBe('transient');
+    expect((await caught(ops.ensureSaleOrder({ key, order, customer }), OdooError)).kind).toBe('transient');
     const retried = await ops.ensureSaleOrder({ key, order, customer });
     expect(retried.created).toBe(false);
     const views = await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(key) });
@@ -175,7 +166,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     expect(after[0]!.onHand).toBe(before[0]!.onHand - 1);
     expect(after[0]!.free).toBe(before[0]!.free);
     // Odoo refuses to cancel what was delivered: a business error.
-    expect((await caught(ops.cancelSaleOrder({ saleOrderId: ref.saleOrderId }))).kind).toBe('business');
+    expect((await caught(ops.cancelSaleOrder({ saleOrderId: ref.saleOrderId }), OdooError)).kind).toBe('business');
   });
 
   it('cancels (unlocking first), releases the reservation, and stays cancelled', async () => {
@@ -195,7 +186,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     expect((await ops.cancelSaleOrder({ saleOrderId: ref.saleOrderId })).state).toBe('cancel');
     // The binding still finds the cancelled order: a re-run must not create a new one.
     expect(await ops.ensureSaleOrder({ key, order, customer })).toMatchObject({ saleOrderId: ref.saleOrderId, state: 'cancel', created: false });
-    expect((await caught(ops.confirmSaleOrder({ saleOrderId: ref.saleOrderId }))).kind).toBe('business');
+    expect((await caught(ops.confirmSaleOrder({ saleOrderId: ref.saleOrderId }), OdooError)).kind).toBe('business');
   });
 
   it('creates one posted credit note per refund reference, by lines and amounts', async () => {
@@ -215,7 +206,7 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     const moves = (await sim.admin.records('account.move')).filter((m) => m.move_type === 'out_refund' && m.ref === input.reference);
     expect(moves).toHaveLength(1);
     expect(moves[0]!.reversed_entry_id).not.toBe(false);
-    expect((await caught(ops.createCreditNote({ ...input, reference: 'other', lines: [{ sku: 'NOPE', quantity: 1, unitPrice: money('1', 'USD') }] }))).kind).toBe('business');
+    expect((await caught(ops.createCreditNote({ ...input, reference: 'other', lines: [{ sku: 'NOPE', quantity: 1, unitPrice: money('1', 'USD') }] }), OdooError)).kind).toBe('business');
   });
 
   it('reads stock per warehouse and prices from list price and a pricelist', async () => {
@@ -241,40 +232,40 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
   describe('error classes', () => {
     it('access: wrong secret', async () => {
       const bad = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: 'wrong', version: 'auto' });
-      expect(await caught(bad.search({ model: 'res.partner', domain: [] }))).toMatchObject({ kind: 'access' });
+      expect(await caught(bad.search({ model: 'res.partner', domain: [] }), OdooError)).toMatchObject({ kind: 'access' });
     });
     it('access: AccessError from Odoo', async () => {
       await sim.admin.setFaults({ accessErrors: 1 });
-      expect(await caught(ops.findProductsBySku({ skus: ['MUG-WHITE'] }))).toMatchObject({ kind: 'access', odooName: 'odoo.exceptions.AccessError' });
+      expect(await caught(ops.findProductsBySku({ skus: ['MUG-WHITE'] }), OdooError)).toMatchObject({ kind: 'access', odooName: 'odoo.exceptions.AccessError' });
     });
     it('business: ValidationError / UserError / MissingError', async () => {
-      expect(await caught(client.create({ model: 'res.partner', values: { email: 'x@example.com' } }))).toMatchObject({ kind: 'business', odooName: 'odoo.exceptions.ValidationError' });
-      expect(await caught(client.write({ model: 'res.partner', ids: [999999], values: { name: 'x' } }))).toMatchObject({ kind: 'business', odooName: 'odoo.exceptions.MissingError' });
-      expect(await caught(ops.confirmSaleOrder({ saleOrderId: 999999 }))).toMatchObject({ kind: 'business' });
+      expect(await caught(client.create({ model: 'res.partner', values: { email: 'x@example.com' } }), OdooError)).toMatchObject({ kind: 'business', odooName: 'odoo.exceptions.ValidationError' });
+      expect(await caught(client.write({ model: 'res.partner', ids: [999999], values: { name: 'x' } }), OdooError)).toMatchObject({ kind: 'business', odooName: 'odoo.exceptions.MissingError' });
+      expect(await caught(ops.confirmSaleOrder({ saleOrderId: 999999 }), OdooError)).toMatchObject({ kind: 'business' });
     });
     it('transient: serialization failure', async () => {
       await sim.admin.setFaults({ serializationFailures: 1 });
-      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }))).toMatchObject({ kind: 'transient', odooName: 'psycopg2.errors.SerializationFailure' });
+      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }), OdooError)).toMatchObject({ kind: 'transient', odooName: 'psycopg2.errors.SerializationFailure' });
       expect(await ops.readStock({ skus: ['MUG-WHITE'] })).toHaveLength(1);
     });
     it('transient: 503 outage and refused connections', async () => {
       await sim.admin.setFaults({ outage: { mode: '503' } });
-      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }))).toMatchObject({ kind: 'transient' });
+      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }), OdooError)).toMatchObject({ kind: 'transient' });
       await sim.admin.setFaults({ outage: { mode: 'refuse' } });
-      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }))).toMatchObject({ kind: 'transient' });
+      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }), OdooError)).toMatchObject({ kind: 'transient' });
     });
     it('transient: timeout', async () => {
       const impatient = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version, timeoutMs: 200 });
       await sim.admin.setFaults({ latencyMs: 1500 });
-      const err = await caught(impatient.search({ model: 'res.partner', domain: [] }));
+      const err = await caught(impatient.search({ model: 'res.partner', domain: [] }), OdooError);
       expect(err.kind).toBe('transient');
       expect(err.message).toMatch(/timeout|abort/i);
     });
     it('protocol: an answer that is not JSON, or of the wrong shape', async () => {
       await sim.admin.setFaults({ garbage: 1 });
-      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }))).toMatchObject({ kind: 'protocol' });
+      expect(await caught(ops.readStock({ skus: ['MUG-WHITE'] }), OdooError)).toMatchObject({ kind: 'protocol' });
       const { z } = await import('zod');
-      expect(await caught(client.call({ model: 'res.partner', method: 'search', params: { domain: [] } }, z.string()))).toMatchObject({ kind: 'protocol' });
+      expect(await caught(client.call({ model: 'res.partner', method: 'search', params: { domain: [] } }, z.string()), OdooError)).toMatchObject({ kind: 'protocol' });
     });
   });
 });

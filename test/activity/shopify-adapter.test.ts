@@ -1,4 +1,5 @@
 import { createShopifyAdapter } from '../../activities/marketplaces/shopify';
+import { caught } from '../support/errors';
 import { ChannelError } from '../../activities/marketplaces/errors';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
 import { type ShopifySimulator, startShopifySimulator } from '../../simulators/shopify';
@@ -18,15 +19,6 @@ function adapterFor(sim: ShopifySimulator, overrides: { accessToken?: string } =
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<ChannelError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ChannelError) return err;
-    throw err;
-  }
-  throw new Error('expected a ChannelError');
-}
 
 describe('Shopify adapter against the simulator', () => {
   let sim: ShopifySimulator;
@@ -75,7 +67,7 @@ describe('Shopify adapter against the simulator', () => {
     const again = await adapter.confirmShipment({ externalId: created.externalId, shipmentId: 's-1', carrier: 'DHL', trackingNumber: 'TRK-1', lines: [{ lineId: l1!, quantity: 1 }] });
     expect(again.shipmentRef).toBe(first.shipmentRef);
     expect(sim.admin.fulfillments(created.id)).toHaveLength(1);
-    const tooMany = await caught(adapter.confirmShipment({ externalId: created.externalId, shipmentId: 's-2', carrier: 'DHL', trackingNumber: 'TRK-2', lines: [{ lineId: l2!, quantity: 5 }] }));
+    const tooMany = await caught(adapter.confirmShipment({ externalId: created.externalId, shipmentId: 's-2', carrier: 'DHL', trackingNumber: 'TRK-2', lines: [{ lineId: l2!, quantity: 5 }] }), ChannelError);
     expect(tooMany.kind).toBe('rejected');
     await adapter.confirmShipment({ externalId: created.externalId, shipmentId: 's-2', carrier: 'DHL', trackingNumber: 'TRK-2', lines: [{ lineId: l1!, quantity: 1 }, { lineId: l2!, quantity: 1 }] });
     expect((await adapter.getOrder({ externalId: created.externalId })).status).toBe('shipped');
@@ -83,11 +75,11 @@ describe('Shopify adapter against the simulator', () => {
 
   it('cancels whole orders only, and turns userErrors into rejected', async () => {
     const created = sim.admin.createOrder({ lines: [{ sku: 'A-1', quantity: 1 }] });
-    expect((await caught(adapter.cancelOrder({ externalId: created.externalId, reason: 'x', lineIds: ['1'] }))).kind).toBe('rejected');
+    expect((await caught(adapter.cancelOrder({ externalId: created.externalId, reason: 'x', lineIds: ['1'] }), ChannelError)).kind).toBe('rejected');
     await adapter.cancelOrder({ externalId: created.externalId, reason: 'customer' });
     expect(sim.admin.order(created.id)).toMatchObject({ cancel_reason: 'customer', financial_status: 'refunded' });
     expect((await adapter.getOrder({ externalId: created.externalId })).status).toBe('cancelled');
-    const missing = await caught(adapter.cancelOrder({ externalId: '42', reason: 'customer' }));
+    const missing = await caught(adapter.cancelOrder({ externalId: '42', reason: 'customer' }), ChannelError);
     expect(missing.kind).toBe('rejected');
   });
 
@@ -109,8 +101,8 @@ describe('Shopify adapter against the simulator', () => {
 
   it('classifies 5xx as transient and a wrong token as auth', async () => {
     sim.admin.setFault({ serverErrors: 1 });
-    expect((await caught(adapter.getOrder({ externalId: '1' }))).kind).toBe('transient');
-    expect((await caught(adapterFor(sim, { accessToken: 'shpat_wrong' }).getOrder({ externalId: '1' }))).kind).toBe('auth');
+    expect((await caught(adapter.getOrder({ externalId: '1' }), ChannelError)).kind).toBe('transient');
+    expect((await caught(adapterFor(sim, { accessToken: 'shpat_wrong' }).getOrder({ externalId: '1' }), ChannelError)).kind).toBe('auth');
   });
 });
 
@@ -188,7 +180,7 @@ describe('Shopify simulator wire fidelity', () => {
     const adapter = adapterFor(sim);
     await adapter.pushStock({ items: [{ sku: 'W-1', quantity: 3 }] });
     sim.admin.setFault({ throttle: 1, throttleSurface: 'graphql' });
-    const err = await caught(adapter.pushStock({ items: [{ sku: 'W-1', quantity: 2 }] }));
+    const err = await caught(adapter.pushStock({ items: [{ sku: 'W-1', quantity: 2 }] }), ChannelError);
     expect(err).toMatchObject({ kind: 'rate_limited', details: { status: 200, vendorCode: 'THROTTLED' } });
     // Empty bucket, restore 100 points/s: a 10-point mutation waits about 100 ms.
     expect(err.details.retryAfterMs).toBeGreaterThan(0);

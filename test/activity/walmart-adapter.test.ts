@@ -1,4 +1,5 @@
 import { createWalmartAdapter } from '../../activities/marketplaces/walmart';
+import { caught } from '../support/errors';
 import { ChannelError } from '../../activities/marketplaces/errors';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
 import { startWalmartSimulator, startWebhookReceiver, type WalmartSimulator } from '../../simulators/walmart';
@@ -17,15 +18,6 @@ function adapterFor(sim: WalmartSimulator, extra: Partial<Parameters<typeof crea
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<ChannelError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ChannelError) return err;
-    throw err;
-  }
-  throw new Error('expected a ChannelError');
-}
 
 describe('walmart adapter', () => {
   let sim: WalmartSimulator;
@@ -142,13 +134,13 @@ describe('walmart adapter', () => {
 
   it('reports 429 as rate_limited and 5xx as transient, without retrying', async () => {
     await sim.admin.faults({ rateLimited: 1 });
-    const throttled = await caught(adapter.pushStock({ items: [{ sku: 'A', quantity: 1 }] }));
+    const throttled = await caught(adapter.pushStock({ items: [{ sku: 'A', quantity: 1 }] }), ChannelError);
     expect(throttled.kind).toBe('rate_limited');
     expect(throttled.details.status).toBe(429);
     expect(throttled.details.retryAfterMs).toBeGreaterThan(0);
     expect((await sim.admin.product('A')).stock).toBe(10);
     await sim.admin.faults({ serverErrors: 1 });
-    expect((await caught(adapter.getOrder({ externalId: 'whatever' }))).kind).toBe('transient');
+    expect((await caught(adapter.getOrder({ externalId: 'whatever' }), ChannelError)).kind).toBe('transient');
     // The next call goes through: the adapter did not spend it on a retry.
     expect((await adapter.pushStock({ items: [{ sku: 'A', quantity: 2 }] })).results).toEqual([{ sku: 'A', ok: true }]);
     expect((await sim.admin.product('A')).stock).toBe(2);
@@ -157,7 +149,7 @@ describe('walmart adapter', () => {
   it('drops a rejected token: 401 is auth, the next call gets a new token', async () => {
     await adapter.getOrder({ externalId: (await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 1, unitPrice: '1' }] })).purchaseOrderId });
     await sim.admin.faults({ expireTokens: true });
-    expect((await caught(adapter.pushStock({ items: [{ sku: 'A', quantity: 5 }] }))).kind).toBe('auth');
+    expect((await caught(adapter.pushStock({ items: [{ sku: 'A', quantity: 5 }] }), ChannelError)).kind).toBe('auth');
     expect((await adapter.pushStock({ items: [{ sku: 'A', quantity: 5 }] })).results[0]!.ok).toBe(true);
   });
 

@@ -1,32 +1,28 @@
 import { type Client } from '@temporalio/client';
 import { type Channel, odooClientOrderRef, orderWorkflowId, type OrderKey } from '../../domain';
-import { ALL_CHANNELS, startStack, type PlacedOrder, type Stack } from '../../scripts/lib/stack';
+import { ALL_CHANNELS, type PlacedOrder, type Stack } from '../../scripts/lib/stack';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
-import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { eventually, uniqueTaskQueue } from '../support/temporal';
+import { startTestStack } from '../support/stack';
 
 // Every channel through the same stack: one order per channel from its first event to `closed`, through
 // the channel's simulator (webhook, queue or poll), the gateway, Temporal and the Odoo simulator.
 describe('every channel: order lifecycle from first event to closed', () => {
   let stack: Stack;
   let client: Client;
-  let closeClient: () => Promise<void>;
+  let closeAll: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    closeClient = t.close;
-    stack = await startStack({
-      temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+    ({ stack, client, close: closeAll } = await startTestStack({
       logLevel: process.env.STACK_LOG_LEVEL ?? 'silent',
       account: `channels-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('channels-orders'),
       schedules: true,
       orderPolicy: { pendingPaymentTimeout: '1m', returnWindow: '8s', deliveryPollInterval: '500ms', stuckAfter: '1h' },
-    });
+    }));
   });
   afterAll(async () => {
-    await stack?.stop();
-    await closeClient?.();
+    await closeAll?.();
   });
 
   const keyOf = (channel: Channel, externalId: string): OrderKey => ({ channel, account: stack.shopifyAccount, externalId });

@@ -2,31 +2,27 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { hmacSha256 } from '../../activities/marketplaces/signatures';
 import { odooClientOrderRef, orderWorkflowId, SA_ORDER_STATUS } from '../../domain';
 import { orderStateQuery } from '../../workflows/messages';
-import { startStack, type Stack } from '../../scripts/lib/stack';
-import { connectTest, uniqueTaskQueue } from '../support/temporal';
+import { type Stack } from '../../scripts/lib/stack';
+import { uniqueTaskQueue } from '../support/temporal';
+import { startTestStack } from '../support/stack';
 
 // A signed Shopify orders/create webhook, delivered three times, becomes exactly one confirmed Odoo sale
 // order; a forged delivery starts nothing. Everything talks HTTP: simulators, gateway, Temporal, Odoo.
 describe('Shopify webhook → gateway → Temporal → Odoo', () => {
   let stack: Stack;
   let client: Client;
-  let closeClient: () => Promise<void>;
+  let closeAll: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    closeClient = t.close;
-    stack = await startStack({
-      temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+    ({ stack, client, close: closeAll } = await startTestStack({
       channels: ['shopify'],
       logLevel: 'silent',
       account: `e2e-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('e2e-orders'),
-    });
+    }));
   });
   afterAll(async () => {
-    await stack?.stop();
-    await closeClient?.();
+    await closeAll?.();
   });
 
   async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {

@@ -1,35 +1,31 @@
 import { type Client } from '@temporalio/client';
 import { inventoryWorkflowId, orderWorkflowId } from '../../domain';
-import { startStack, type Stack } from '../../scripts/lib/stack';
+import { type Stack } from '../../scripts/lib/stack';
 import { inventoryStateQuery } from '../../workflows/inventory-messages';
 import { orderStateQuery } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
-import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { eventually, uniqueTaskQueue } from '../support/temporal';
+import { startTestStack } from '../support/stack';
 
 // With allocation rules configured, the production worker runs stock sync and every order workflow reports
 // its sale to the SKU's inventory workflow; the channel ends up showing Odoo's new free quantity.
 describe('orders feed inventory', () => {
   let stack: Stack;
   let client: Client;
-  let closeClient: () => Promise<void>;
+  let closeAll: (() => Promise<void>) | undefined;
   const account = `inv-${process.pid}`;
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    closeClient = t.close;
-    stack = await startStack({
-      temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+    ({ stack, client, close: closeAll } = await startTestStack({
       logLevel: 'silent',
       channels: ['shopify'],
       account,
       ordersTaskQueue: uniqueTaskQueue('inv-orders'),
       rules: { allocation: [{ channel: 'shopify', account, warehouses: ['WH'] }] },
-    });
+    }));
   });
   afterAll(async () => {
-    await stack?.stop();
-    await closeClient?.();
+    await closeAll?.();
   });
 
   it('reports the sale, settles it once Odoo reserves, and pushes the new quantity to the channel', async () => {

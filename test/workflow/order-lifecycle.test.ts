@@ -1,24 +1,21 @@
 import { type Client } from '@temporalio/client';
 import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
 import { odooClientOrderRef, orderWorkflowId, type OrderKey } from '../../domain';
-import { startStack, type Stack } from '../../scripts/lib/stack';
+import { type Stack } from '../../scripts/lib/stack';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
-import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { eventually, uniqueTaskQueue } from '../support/temporal';
+import { startTestStack } from '../support/stack';
 
 // The order's whole life on a real server, through the real Shopify simulator (webhooks, fulfilments,
 // refunds) and the real Odoo simulator (deliveries, credit notes), with timers shortened by config.
 describe('order lifecycle', () => {
   let stack: Stack;
   let client: Client;
-  let closeClient: () => Promise<void>;
+  let closeAll: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    closeClient = t.close;
-    stack = await startStack({
-      temporalAddress: process.env.TEMPORAL_TEST_ADDRESS!,
+    ({ stack, client, close: closeAll } = await startTestStack({
       channels: ['shopify'],
       logLevel: 'silent',
       account: `lifecycle-${process.pid}`,
@@ -30,11 +27,10 @@ describe('order lifecycle', () => {
         stuckAfter: '1h',
         routing: { defaultWarehouse: 'WH', byCountry: { US: ['WH'] }, preferInStock: true },
       },
-    });
+    }));
   });
   afterAll(async () => {
-    await stack?.stop();
-    await closeClient?.();
+    await closeAll?.();
   });
 
   const keyOf = (externalId: string): OrderKey => ({ channel: 'shopify', account: stack.shopifyAccount, externalId });
