@@ -15,6 +15,7 @@ export const workflowRestrictedImports = {
     { name: '@temporalio/client', message: 'Workflows cannot use the Temporal client.' },
     { name: '@temporalio/worker', message: 'Workflows cannot import the worker.' },
     { name: '@temporalio/activity', message: 'Workflows cannot import activity context.' },
+    { name: 'zod', message: 'Validation belongs at trust boundaries; zod would be evaluated again for every workflow instance.', allowTypeImports: true },
     ...['pino', 'fastify', 'undici', 'axios', 'node-fetch', 'pg', 'ioredis', 'better-sqlite3', 'yaml'].map((name) => ({
       name,
       message: 'Workflows only orchestrate: no I/O modules.',
@@ -24,6 +25,13 @@ export const workflowRestrictedImports = {
     { group: ['node:*'], message: 'Workflows only orchestrate: no Node built-ins.' },
     { group: ['**/config', '**/config/*'], message: 'Workflows never read config; pass values in the input.' },
     {
+      // The worker evaluates a workflow's imports again for every workflow instance it creates: zod schemas cost
+      // milliseconds each time, so workflows take values only from domain's zod-free files.
+      regex: '^(\\.\\.?/)+domain(/(index|channels|money|order|events|policy|status))?$',
+      message: 'Workflows import values from zod-free domain files (ids, decimal, allocation, pricing, routing, failures, search-attributes, policy-defaults); types from anywhere.',
+      allowTypeImports: true,
+    },
+    {
       group: ['**/activities/**', '!**/activities/types', '**/clients/**', '**/workers/**', '**/simulators/**'],
       message: 'Workflows import activity types only (import type from activities/types).',
       allowTypeImports: true,
@@ -32,7 +40,7 @@ export const workflowRestrictedImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', 'test/fixtures/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.data/**', '.scratch/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,6 +29,26 @@ export interface RaiseAlertInput {
   severity: 'warning' | 'error';
 }
 
+export interface SettleReturnedGoodsInput {
+  key: OrderKey;
+  saleOrderId: number;
+  /** domain/ids.ts odooReturnedGoodsRef of the refund. */
+  reference: string;
+  /** Units that come back into stock, by SKU. */
+  restock: { sku: string; quantity: number }[];
+  /** Units written off (scrapped), by SKU. */
+  writeOff: { sku: string; quantity: number }[];
+  /** Warehouse code receiving restocked goods (returns rule); default: where they were shipped from. */
+  warehouseCode?: string;
+}
+
+export interface SettledReturnedGoods {
+  returned: { sku: string; quantity: number }[];
+  writtenOff: { sku: string; quantity: number }[];
+  /** Names of the Odoo return pickings and scraps. */
+  records: string[];
+}
+
 export function createOrderActivities(deps: OrderActivityDeps) {
   const log = (key: OrderKey) => {
     const info = Context.current().info;
@@ -88,6 +108,22 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       const ref = await deps.odoo.createCreditNote(input.note);
       log(input.key).info({ creditNoteId: ref.creditNoteId, total: ref.total, created: ref.created }, 'credit note ready');
       return ref;
+    },
+    /**
+     * Returned goods of one refund: restocked ones come back through a return of the delivery, written-off ones
+     * are scrapped; both once per reference. Answers what Odoo holds for the reference (earlier attempts included).
+     */
+    async settleReturnedGoods(input: SettleReturnedGoodsInput): Promise<SettledReturnedGoods> {
+      const { key, saleOrderId, reference } = input;
+      const returned = input.restock.length > 0 ? await deps.odoo.restockReturnedGoods({ saleOrderId, reference, lines: input.restock, warehouseCode: input.warehouseCode }) : undefined;
+      const scrapped = input.writeOff.length > 0 ? await deps.odoo.writeOffReturnedGoods({ saleOrderId, reference, lines: input.writeOff }) : undefined;
+      const settled = {
+        returned: returned?.lines ?? [],
+        writtenOff: scrapped?.lines ?? [],
+        records: [...(returned?.records ?? []), ...(scrapped?.records ?? [])].map((r) => r.name),
+      };
+      log(key).info(settled, 'returned goods settled in Odoo');
+      return settled;
     },
     async raiseAlert(input: RaiseAlertInput): Promise<void> {
       const info = Context.current().info;

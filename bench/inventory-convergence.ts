@@ -1,18 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { createOdooClient } from '../activities/odoo';
 import { allocate, channelPushWorkflowId, type AllocationRule } from '../domain';
 import { startDevServer } from '../scripts/lib/dev-server';
 import { type StackChannel, startInventoryStack, type StackChannelHandle } from '../test/support/inventory-stack';
 import { channelPushStateQuery, type PushCounters } from '../workflows/inventory-messages';
+import { type FloorResult, measureFloor } from './floor/measure';
 
 // Stock convergence: 1,000 SKUs change in the Odoo simulator; how long until every channel simulator shows
 // the right quantity for each SKU, and how many API calls that took against the minimum the channels' batch
 // sizes allow. Its own Temporal dev server, simulators and workers; prints the figures of this one run.
 //
 //   npx tsx bench/inventory-convergence.ts [--skus 1000] [--channels shopify,woocommerce,walmart,ebay]
-//     [--window-ms 300] [--max-wait-ms 2000] [--one-by-one] [--verbose]
+//     [--window-ms 300] [--max-wait-ms 2000] [--one-by-one] [--no-floor] [--verbose]
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +29,19 @@ const TIMEOUT_MS = Number(arg('timeout-ms', '180000'));
 const VERBOSE = process.argv.includes('--verbose');
 /** Default: one inventory count applied in Odoo for all SKUs (one transaction, one notification). */
 const ONE_BY_ONE = process.argv.includes('--one-by-one');
+/** Skip timing the bare Temporal floor (N signals to N trivial workflows) before the pipeline. */
+const NO_FLOOR = process.argv.includes('--no-floor');
+
+async function floor(address: string, runId: string): Promise<FloorResult> {
+  const connection = await Connection.connect({ address });
+  const native = await NativeConnection.connect({ address });
+  try {
+    return await measureFloor({ client: new Client({ connection }), connection: native, count: SKU_COUNT, runId });
+  } finally {
+    await connection.close();
+    await native.close();
+  }
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -126,6 +141,14 @@ async function main(): Promise<void> {
   const server = await startDevServer({ port: 0, uiPort: false });
   const runId = String(Date.now());
   const skus = Array.from({ length: SKU_COUNT }, (_, i) => `BENCH-${String(i).padStart(5, '0')}`);
+  let bare: FloorResult | undefined;
+  if (!NO_FLOOR) {
+    bare = await floor(server.address, runId);
+    console.log(
+      `Temporal floor on this machine: ${SKU_COUNT} signals to ${SKU_COUNT} running workflows, each running one local activity: ` +
+        `signalled in ${(bare.signalled / 1000).toFixed(2)} s, all done in ${(bare.total / 1000).toFixed(2)} s; per workflow p50 ${(percentile(bare.times, 50) / 1000).toFixed(2)} s, p95 ${(percentile(bare.times, 95) / 1000).toFixed(2)} s`,
+    );
+  }
   const initial = (i: number) => 4 + (i % 5);
   const changed = (i: number) => 11 + (i % 23);
   const stack = await startInventoryStack({
@@ -181,6 +204,9 @@ async function main(): Promise<void> {
     const times = [...done.values()].sort((a, b) => a - b);
     console.log(`Odoo changes written in ${(changesTook / 1000).toFixed(1)} s; converged ${done.size}/${skus.length} SKUs in ${(total / 1000).toFixed(1)} s`);
     console.log(`per-SKU time to full convergence: p50 ${(percentile(times, 50) / 1000).toFixed(2)} s, p95 ${(percentile(times, 95) / 1000).toFixed(2)} s, max ${(percentile(times, 100) / 1000).toFixed(2)} s (goal p95 <= 5 s)`);
+    if (bare) {
+      console.log(`pipeline p95 against the bare Temporal floor's p95 in this run: ${(percentile(times, 95) / percentile(bare.times, 95)).toFixed(2)}x`);
+    }
     let calls = 0;
     let minimum = 0;
     for (const c of stack.channels) {

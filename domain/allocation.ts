@@ -1,5 +1,5 @@
 import { type Channel } from './channels';
-import { toScaled } from './money';
+import { toScaled } from './decimal';
 
 // Stock allocation as pure functions (imported by InventoryWorkflow, so: no I/O, no clock, no randomness).
 //
@@ -85,6 +85,11 @@ export interface Allocation {
   detail: Record<ChannelKey, AllocationDetail>;
   /** Pending units that no warehouse could back: stock already oversold. */
   oversold: number;
+  /**
+   * Free units per warehouse once pending sales are booked, before channels take their shares: what a kit
+   * built from this SKU may count on (KitStock.componentFree).
+   */
+  unbooked: Record<string, number>;
 }
 
 /** Each channel's quantity to show for one SKU. Never negative, whole units. */
@@ -109,6 +114,7 @@ export function allocate(input: ComputeTargetsInput): Allocation {
   const remaining = new Map<string, number>(allWarehouses.map((w) => [w, (free[w] ?? 0) - (booked.get(w) ?? 0)]));
   const totalPending = [...pending.values()].reduce((a, b) => a + b, 0);
   const totalBooked = [...booked.values()].reduce((a, b) => a + b, 0);
+  const unbooked = Object.fromEntries(remaining);
 
   // 3 and 4. Each channel's ceiling and wish, on its own.
   const detail: Record<ChannelKey, AllocationDetail> = {};
@@ -139,7 +145,7 @@ export function allocate(input: ComputeTargetsInput): Allocation {
 
   const targets: Record<ChannelKey, number> = {};
   for (const [key, d] of Object.entries(detail)) targets[key] = d.target;
-  return { targets, detail, oversold: totalPending - totalBooked };
+  return { targets, detail, oversold: totalPending - totalBooked, unbooked };
 }
 
 /** The rule per channel account that applies to `sku`: a rule listing the SKU beats the general one. */

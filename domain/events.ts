@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { Money } from './money';
-import { CanonicalOrder, OrderKey } from './order';
+import { CanonicalOrder, OrderKey, Refund } from './order';
 
 const EventBase = OrderKey.extend({
   /** Stable per business event; repeated deliveries carry the same id. */
@@ -20,23 +19,9 @@ export const OrderCancelledEvent = EventBase.extend({
   reason: z.string().optional(),
 });
 
-export const RefundLine = z.object({
-  lineId: z.string().min(1),
-  quantity: z.number().int().nonnegative(),
-  /** Amount refunded for this line, tax included when the channel says so. */
-  amount: Money,
-  restock: z.boolean(),
-});
-
 export const OrderRefundedEvent = EventBase.extend({
   type: z.literal('order.refunded'),
-  refund: z.object({
-    refundId: z.string().min(1),
-    lines: z.array(RefundLine),
-    /** Everything refunded by this refund, shipping and adjustments included. */
-    total: Money,
-    note: z.string().optional(),
-  }),
+  refund: Refund,
 });
 
 /** The channel reports units shipped by itself (FBA, or fulfilled outside Odoo). */

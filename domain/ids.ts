@@ -1,4 +1,5 @@
 import { type Channel } from './channels';
+import { ACCOUNT_NAME_PATTERN, CHANNELS, MAX_EXTERNAL_ID_LENGTH } from './channel-names';
 import { type CanonicalOrder, type OrderKey } from './order';
 
 // Every workflow id, task queue and idempotency key is built here and nowhere else.
@@ -35,6 +36,19 @@ export function marketplaceTaskQueue(channel: Channel, account: string, operatio
 /** client_order_ref written on the Odoo sale order: readable by a person and searchable. */
 export function odooClientOrderRef(key: OrderKey): string {
   return `${key.channel}:${key.account}:${key.externalId}`;
+}
+
+/**
+ * The order key back from a client_order_ref (Odoo's notifications name the sale order by it); undefined
+ * for references channelsync did not write (orders entered by hand, other connectors).
+ */
+export function parseOdooClientOrderRef(ref: string): OrderKey | undefined {
+  const m = /^([a-z]+):([^:]+):(.+)$/.exec(ref);
+  if (!m) return undefined;
+  const [, channel = '', account = '', externalId = ''] = m;
+  // Checked by hand, not with the OrderKey schema: workflow code imports this file and must not load zod.
+  if (!(CHANNELS as readonly string[]).includes(channel) || !ACCOUNT_NAME_PATTERN.test(account) || externalId.length > MAX_EXTERNAL_ID_LENGTH) return undefined;
+  return { channel: channel as Channel, account, externalId };
 }
 
 /** ir.model.data name (module `channelsync`) binding one marketplace order to its sale order. */
@@ -141,6 +155,14 @@ export function inventoryScheduleId(kind: 'drift-check' | 'odoo-poll'): string {
 /** Credit note `ref` in Odoo for one channel refund: the idempotency key searched before creating. */
 export function odooCreditNoteRef(key: OrderKey, refundId: string): string {
   return `${odooClientOrderRef(key)}:refund:${refundId}`;
+}
+
+/**
+ * `origin` of the Odoo return pickings and scraps made for the returned goods of one channel refund: the
+ * idempotency key searched before creating either.
+ */
+export function odooReturnedGoodsRef(key: OrderKey, refundId: string): string {
+  return `${odooCreditNoteRef(key, refundId)}:goods`;
 }
 
 /** Our shipment id for one Odoo delivery (picking) pushed to the channel. */

@@ -10,3 +10,4 @@ export * from './allocation';
 export * from './pricing';
 export * from './policy';
 export * from './routing';
+export * from './policy-defaults';

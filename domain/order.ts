@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_EXTERNAL_ID_LENGTH } from './channel-names';
 import { AccountName, Channel } from './channels';
 import { CurrencyCode, Money } from './money';
 
@@ -36,6 +37,30 @@ export const OrderLine = z.object({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
+export const RefundLine = z.object({
+  lineId: z.string().min(1),
+  quantity: z.number().int().nonnegative(),
+  /** Amount refunded for this line, tax included when the channel says so. */
+  amount: Money,
+  restock: z.boolean(),
+});
+export type RefundLine = z.infer<typeof RefundLine>;
+
+/** One refund as the channel reports it (an `order.refunded` event carries the same object). */
+export const Refund = z.object({
+  /** The channel's own id of the refund (or one derived from it, stable across reads): credit notes dedupe on it. */
+  refundId: z.string().min(1),
+  lines: z.array(RefundLine),
+  /** Everything refunded by this refund, shipping and adjustments included. */
+  total: Money,
+  note: z.string().optional(),
+});
+export type Refund = z.infer<typeof Refund>;
+
+/** A refund read back with the order (channels without refund events); `occurredAt` orders them. */
+export const OrderRefund = Refund.extend({ occurredAt: z.string().datetime({ offset: true }) });
+export type OrderRefund = z.infer<typeof OrderRefund>;
+
 /** Where the order stands on the channel (not in channelsync). */
 export const ChannelOrderStatus = z.enum(['pending_payment', 'paid', 'partially_shipped', 'shipped', 'cancelled', 'refunded']);
 export type ChannelOrderStatus = z.infer<typeof ChannelOrderStatus>;
@@ -44,7 +69,7 @@ export const OrderKey = z.object({
   channel: Channel,
   account: AccountName,
   /** The channel's order id (Shopify numeric id, Amazon order id, ...). */
-  externalId: z.string().min(1).max(200),
+  externalId: z.string().min(1).max(MAX_EXTERNAL_ID_LENGTH),
 });
 export type OrderKey = z.infer<typeof OrderKey>;
 
@@ -66,6 +91,10 @@ export const CanonicalOrder = OrderKey.extend({
   test: z.boolean().default(false),
   /** Who ships it: 'channel' when the marketplace fulfils from its own stock (Amazon FBA); absent means the merchant. */
   fulfilledBy: z.enum(['merchant', 'channel']).optional(),
+  /** The channel's ship-by deadline (ISO-8601 UTC), when it sets one; the workflow alerts before it passes. */
+  shipBy: z.string().datetime({ offset: true }).optional(),
+  /** Every refund the channel shows on the order so far, for channels that report refunds only this way. */
+  refunds: z.array(OrderRefund).optional(),
 });
 export type CanonicalOrder = z.infer<typeof CanonicalOrder>;
 

@@ -1,5 +1,5 @@
 import { type Channel } from './channels';
-import { type Money, minorDigits, fromScaled, toScaled } from './money';
+import { type Money, minorDigits, fromScaled, toScaled } from './decimal';
 
 // Per-channel price rules as pure functions. All arithmetic is on exact fractions of big integers; the
 // only rounding is the rule's own rounding step (and, for mode `none`, the currency's minor unit).

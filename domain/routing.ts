@@ -1,19 +1,8 @@
-import { z } from 'zod';
 import { type CanonicalOrder } from './order';
+import { type RoutingRule } from './policy';
 
-// Which Odoo warehouse ships an order. The rule is configuration; the decision is this pure function.
-
-export const RoutingRule = z
-  .object({
-    /** Warehouse code (stock.warehouse.code) used when nothing more specific applies. */
-    defaultWarehouse: z.string().min(1),
-    /** Ship-to country (ISO alpha-2) → warehouse codes in order of preference. */
-    byCountry: z.record(z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'), z.array(z.string().min(1)).min(1)).default({}),
-    /** Skip a preferred warehouse that cannot ship every line from its free stock. */
-    preferInStock: z.boolean().default(false),
-  })
-  .strict();
-export type RoutingRule = z.infer<typeof RoutingRule>;
+// Which Odoo warehouse ships an order. The rule is configuration (its schema is in policy.ts, so workflow code
+// that imports this pure function does not load zod); the decision is this pure function.
 
 export interface RoutingDecision {
   warehouse: string;

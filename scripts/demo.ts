@@ -53,8 +53,11 @@ async function main(): Promise<void> {
   const keyOf = (channel: Channel, externalId: string): OrderKey => ({ channel, account: stack.shopifyAccount, externalId });
   const stateOf = (o: DemoOrder) => client.workflow.getHandle(orderWorkflowId(keyOf(o.driver.channel, o.placed.externalId))).query(orderStateQuery);
 
-  /** Waits for a workflow state; poll and queue channels get their poller run while the order is not in yet. */
-  async function until(o: DemoOrder, ok: (s: OrderState) => boolean, ms = 60_000): Promise<OrderState> {
+  /**
+   * Waits for a workflow state; poll and queue channels get their poller run while the order is not in yet, and
+   * `poll` runs it all along (changes only the poller reads, such as refunds on some channels).
+   */
+  async function until(o: DemoOrder, ok: (s: OrderState) => boolean, ms = 60_000, poll = false): Promise<OrderState> {
     const end = Date.now() + ms;
     let last: OrderState | undefined;
     let nextPoll = 0;
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
         // not started yet
       }
       if (Date.now() > end) throw new Error(`${o.driver.channel} ${o.placed.name}: state not reached; last: ${last?.status ?? 'none'} ${last?.lastError?.message ?? ''}`);
-      if (o.driver.intake !== 'webhook' && last === undefined && Date.now() >= nextPoll) {
+      if (((o.driver.intake !== 'webhook' && last === undefined) || poll) && Date.now() >= nextPoll) {
         await stack.channels[o.driver.channel]!.poll();
         nextPoll = Date.now() + 3000;
       }
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
   console.log('• the buyer returns one mug; the channel refunds it (partial refund → Odoo credit note)…');
   for (const o of orders.filter((x) => x.role === 'refunded')) {
     await o.driver.refund!(o.placed, { lineIndex: 0, quantity: 1 });
-    const s = await until(o, (st) => st.refunds.some((r) => r.creditNoteId !== undefined));
+    const s = await until(o, (st) => st.refunds.some((r) => r.creditNoteId !== undefined), 60_000, o.driver.refundsBy === 'poll');
     console.log(`  ${o.driver.channel.padEnd(11)} ${o.placed.name}: refund ${s.refundedTotal?.amount} ${s.refundedTotal?.currency} → credit note ${s.refunds[0]?.creditNoteName}`);
   }
 

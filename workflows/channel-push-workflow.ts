@@ -10,7 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { ChannelActivities } from '../activities/channel-activities';
 import type { ItemResult, PriceUpdate, PushResult, StockUpdate } from '../activities/marketplaces/types';
-import { FAILURE, marketplaceTaskQueue } from '../domain';
+import { FAILURE } from '../domain/failures';
+import { marketplaceTaskQueue } from '../domain/ids';
 import {
   type ChannelPushState,
   type ChannelPushWorkflowInput,

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import { type Channel, type ChannelKey, type Money, type OrderKey } from '../domain';
+import type { Channel, ChannelKey, Money, OrderKey } from '../domain';
 
 // Messages of InventoryWorkflow (one per SKU) and ChannelPushWorkflow (one per channel account), shared by
 // the workflows, the gateway, the schedules, the order workflow and the CLI. Everything here is plain JSON.
@@ -34,16 +34,30 @@ export interface ChannelSale {
   sku: string;
   quantity: number;
   eventId: string;
+  /** Set when a kit's workflow passes on the component units of a kit sale: the kit's SKU. */
+  viaKit?: string;
 }
 
 /** Odoo holds the reservation of this order's units: they leave the oversell window once Odoo's stock shows them. */
 export interface OdooReserved {
   orderKey: OrderKey;
+  viaKit?: string;
 }
 
 /** The order never reached Odoo and never will (cancelled on the channel first): its units are free again. */
 export interface SaleReleased {
   orderKey: OrderKey;
+  viaKit?: string;
+}
+
+/**
+ * A kit component tells each kit it belongs to what it can give: free units per warehouse once its own pending
+ * sales (kit sales passed on included) are booked. `seq` orders reports of one component.
+ */
+export interface ComponentStock {
+  component: string;
+  unbooked: Record<string, number>;
+  seq: number;
 }
 
 /** Re-push every target and price (drift correction); `reason` goes to the state for operators. */
@@ -57,6 +71,15 @@ export const channelSaleSignal = defineSignal<[ChannelSale]>('channelSale');
 export const odooReservedSignal = defineSignal<[OdooReserved]>('odooReserved');
 export const saleReleasedSignal = defineSignal<[SaleReleased]>('saleReleased');
 export const resyncSignal = defineSignal<[Resync]>('inventoryResync');
+export const componentStockSignal = defineSignal<[ComponentStock]>('componentStock');
+
+/** A signal one SKU workflow has another one receive (kits pass sales on to components; components report back). */
+export type InventoryForward =
+  | { sku: string; kind: 'channelSale'; arg: ChannelSale }
+  | { sku: string; kind: 'odooReserved'; arg: OdooReserved }
+  | { sku: string; kind: 'saleReleased'; arg: SaleReleased }
+  | { sku: string; kind: 'inventoryResync'; arg: Resync }
+  | { sku: string; kind: 'componentStock'; arg: ComponentStock };
 
 export interface SentValue {
   quantity: number;
@@ -93,6 +116,12 @@ export interface InventoryState {
   oversold: number;
   /** Problems that did not stop the workflow (a price rule that cannot apply, say). */
   problems: string[];
+  /** Free units per warehouse after pending sales, from the last allocation (what kits may count on). */
+  unbooked?: Record<string, number>;
+  /** Kits only: what each component last reported it can give. */
+  componentFree?: Record<string, { unbooked: Record<string, number>; seq: number }>;
+  /** Components only: the last report sent to the kits (JSON of the unbooked figures). */
+  reportedToKits?: string;
   lastResync?: string;
 }
 

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -10,18 +11,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DriftReport, InventoryActivities, SkuRules } from '../activities/inventory-activities';
-import {
-  applyPriceRule,
-  type Channel,
-  type ChannelKey,
-  channelKey,
-  type Money,
-  orderWorkflowId,
-  allocate,
-} from '../domain';
+import type { Channel, ChannelKey, KitComponent, Money, OrderKey } from '../domain';
+import { allocate, channelKey } from '../domain/allocation';
+import { orderWorkflowId } from '../domain/ids';
+import { applyPriceRule } from '../domain/pricing';
 import {
   type ChannelTargetItem,
   channelSaleSignal,
+  componentStockSignal,
+  type InventoryForward,
   type InventoryState,
   type InventoryWorkflowInput,
   inventoryStateQuery,
@@ -94,6 +92,11 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   let signals = 0;
   let dirty = true;
   let resync = false;
+  // Kits: sales pass on to the components (which hold them in their oversell window), reports come back.
+  let kitComponents: SkuRules['kitComponents'];
+  let partOfKits: string[] = [];
+  const forwards: InventoryForward[] = [];
+  const pendingKey = (orderKey: OrderKey, viaKit?: string) => (viaKit ? `${orderWorkflowId(orderKey)}|kit:${viaKit}` : orderWorkflowId(orderKey));
 
   setHandler(inventoryStateQuery, () => state);
   setHandler(odooStockSignal, (change) => {
@@ -112,21 +115,33 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   });
   setHandler(channelSaleSignal, (sale) => {
     signals += 1;
-    const order = orderWorkflowId(sale.orderKey);
+    const order = pendingKey(sale.orderKey, sale.viaKit);
     if (state.seenEventIds.includes(sale.eventId) || state.settled.includes(order)) return;
     remember(state.seenEventIds, sale.eventId);
+    for (const c of kitComponents ?? []) {
+      const arg = { ...sale, sku: c.sku, quantity: sale.quantity * c.quantity, eventId: `${sale.eventId}|kit:${input.sku}`, viaKit: input.sku };
+      forwards.push({ sku: c.sku, kind: 'channelSale', arg });
+    }
     if (sale.quantity > 0) state.pending[order] = { channel: channelKey(sale.channel, sale.account), quantity: sale.quantity };
     else delete state.pending[order];
     dirty = true;
   });
-  setHandler(odooReservedSignal, ({ orderKey }) => {
+  setHandler(odooReservedSignal, ({ orderKey, viaKit }) => {
     signals += 1;
-    const order = orderWorkflowId(orderKey);
+    const order = pendingKey(orderKey, viaKit);
+    if (kitComponents) {
+      // Odoo reserves a kit's components, not the kit: they take the order out of their window on their next read.
+      for (const c of kitComponents) forwards.push({ sku: c.sku, kind: 'odooReserved', arg: { orderKey, viaKit: input.sku } });
+      delete state.pending[order];
+      if (!state.settled.includes(order)) remember(state.settled, order);
+      return;
+    }
     if (!state.reserved.includes(order)) state.reserved.push(order);
   });
-  setHandler(saleReleasedSignal, ({ orderKey }) => {
+  setHandler(saleReleasedSignal, ({ orderKey, viaKit }) => {
     signals += 1;
-    const order = orderWorkflowId(orderKey);
+    const order = pendingKey(orderKey, viaKit);
+    for (const c of kitComponents ?? []) forwards.push({ sku: c.sku, kind: 'saleReleased', arg: { orderKey, viaKit: input.sku } });
     delete state.pending[order];
     if (!state.settled.includes(order)) remember(state.settled, order);
     dirty = true;
@@ -136,14 +151,27 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
     state.lastResync = reason;
     resync = true;
   });
+  setHandler(componentStockSignal, ({ component, unbooked, seq }) => {
+    signals += 1;
+    const free = (state.componentFree ??= {});
+    if (seq <= (free[component]?.seq ?? -Infinity)) return;
+    free[component] = { unbooked: { ...unbooked }, seq };
+    dirty = true;
+  });
 
   const rules = await config.inventoryRules({ sku: input.sku });
-  if (rules.kit) state.problems = [`${input.sku} is a kit: kits are not allocated by InventoryWorkflow yet`];
+  if (rules.kitComponents?.length && patched('kit-allocation')) {
+    kitComponents = rules.kitComponents;
+    state.problems = state.problems.filter((p) => !p.includes('kits are not allocated'));
+    // A new kit workflow asks its components for their figures.
+    if (!input.carry) for (const c of kitComponents) forwards.push({ sku: c.sku, kind: 'inventoryResync', arg: { reason: `kit ${input.sku} started` } });
+  } else if (rules.kit) state.problems = [`${input.sku} is a kit: kits are not allocated by InventoryWorkflow yet`];
+  if (rules.partOfKits?.length && patched('kit-allocation')) partOfKits = rules.partOfKits;
 
   // A first run with price rules reads Odoo once: a notification carries stock only, prices come from a read.
   let firstRead = !input.carry && rules.prices.length > 0;
   for (;;) {
-    if (firstRead || state.free === null || state.reserved.length > 0) {
+    if (firstRead || (state.free === null && !kitComponents) || state.reserved.length > 0) {
       try {
         await readOdoo(state);
         firstRead = false;
@@ -159,13 +187,26 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
       const force = resync;
       dirty = false;
       resync = false;
-      if (!rules.kit) await publish(state, rules, force);
+      // A kit shows nothing until every component has reported (a fresh kit would otherwise flash 0).
+      if (kitComponents) {
+        if (kitComponents.every((c) => state.componentFree?.[c.sku] !== undefined)) await publish(state, rules, force, kitComponents);
+      }
+      else if (!rules.kit) await publish(state, rules, force);
+      if (partOfKits.length > 0 && state.unbooked !== undefined) {
+        const report = JSON.stringify(state.unbooked);
+        if (force || report !== state.reportedToKits) {
+          state.reportedToKits = report;
+          state.seq += 1;
+          for (const kit of partOfKits) forwards.push({ sku: kit, kind: 'componentStock', arg: { component: input.sku, unbooked: state.unbooked, seq: state.seq } });
+        }
+      }
     }
+    if (forwards.length > 0) await forward(state, forwards.splice(0, forwards.length));
     if (workflowInfo().continueAsNewSuggested || signals >= maxSignals) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof inventoryWorkflow>({ ...input, carry: state });
     }
-    await condition(() => dirty || resync || state.reserved.length > 0 || workflowInfo().continueAsNewSuggested);
+    await condition(() => dirty || resync || forwards.length > 0 || state.reserved.length > 0 || workflowInfo().continueAsNewSuggested);
   }
 }
 
@@ -202,7 +243,15 @@ async function readOdoo(state: InventoryState): Promise<void> {
   state.reserved = state.reserved.filter((o) => !done.includes(o));
 }
 
-async function publish(state: InventoryState, rules: SkuRules, force: boolean): Promise<void> {
+async function forward(state: InventoryState, batch: InventoryForward[]): Promise<void> {
+  try {
+    await handOff.forwardToInventory({ forwards: batch });
+  } catch (err) {
+    note(state, `passing figures to other SKU workflows failed: ${failureMessage(err)}`);
+  }
+}
+
+async function publish(state: InventoryState, rules: SkuRules, force: boolean, kitComponents?: KitComponent[]): Promise<void> {
   const outgoing = new Map<ChannelKey, { channel: Channel; account: string; items: ChannelTargetItem[] }>();
   const add = (channel: Channel, account: string, item: ChannelTargetItem) => {
     const key = channelKey(channel, account);
@@ -213,8 +262,18 @@ async function publish(state: InventoryState, rules: SkuRules, force: boolean): 
 
   const pendingByChannel: Record<ChannelKey, number> = {};
   for (const p of Object.values(state.pending)) pendingByChannel[p.channel] = (pendingByChannel[p.channel] ?? 0) + p.quantity;
-  const allocation = allocate({ sku: state.sku, freeByWarehouse: state.free ?? {}, pendingByChannel, rules: rules.allocation });
+  // A kit's own pending sales live in its components' windows (passed on), so they are not counted twice here.
+  const allocation = kitComponents
+    ? allocate({
+        sku: state.sku,
+        freeByWarehouse: {},
+        pendingByChannel: {},
+        rules: rules.allocation,
+        kit: { components: kitComponents, componentFree: Object.fromEntries(Object.entries(state.componentFree ?? {}).map(([sku, c]) => [sku, c.unbooked])) },
+      })
+    : allocate({ sku: state.sku, freeByWarehouse: state.free ?? {}, pendingByChannel, rules: rules.allocation });
   state.oversold = allocation.oversold;
+  state.unbooked = allocation.unbooked;
   const targets = allocation.targets;
   for (const rule of rules.allocation) {
     const key = channelKey(rule.channel, rule.account);

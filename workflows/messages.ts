@@ -1,6 +1,6 @@
 import { type Duration } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { type CanonicalOrder, type ChannelEvent, type Money, type OrderKey, type OrderStatus } from '../domain';
+import type { CanonicalOrder, ChannelEvent, Money, OrderKey, OrderStatus } from '../domain';
 
 // Message definitions shared by the workflow, the gateway, pollers and the CLI.
 
@@ -36,6 +36,25 @@ export interface RefundRecord {
   creditNoteId?: number;
   creditNoteName?: string;
   total: Money;
+  /** Shipped units of this refund taken back into stock in Odoo (a return of the delivery), per line. */
+  returned?: ReturnedUnits[];
+  /** Shipped units of this refund written off in Odoo (scrapped), per line. */
+  writtenOff?: ReturnedUnits[];
+  /** Odoo records made for them: return pickings and scraps (names). */
+  odooRecords?: string[];
+}
+
+export interface ReturnedUnits {
+  lineId: string;
+  sku: string;
+  quantity: number;
+}
+
+/** The channel's ship-by deadline and the alerts raised about it (ISO-8601). */
+export interface ShipByWatch {
+  deadline: string;
+  warnedAt?: string;
+  missedAt?: string;
 }
 
 export interface OrderState {
@@ -56,6 +75,7 @@ export interface OrderState {
   order?: CanonicalOrder;
   /** The step an operator `retry` resumes from. */
   failedStep?: string;
+  shipBy?: ShipByWatch;
 }
 
 export type OperatorAction = { action: 'retry'; note?: string } | { action: 'skip'; note?: string } | { action: 'cancel'; note?: string };

@@ -14,28 +14,12 @@ import {
 import type { ChannelActivities } from '../activities/channel-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
 import type { OrderActivities } from '../activities/order-activities';
-import {
-  addMoney,
-  type CanonicalOrder,
-  INVENTORY_TASK_QUEUE,
-  type ChannelEvent,
-  marketplaceTaskQueue,
-  money,
-  moneyEquals,
-  multiplyMoney,
-  odooCreditNoteRef,
-  odooShipmentId,
-  type OperationClass,
-  type OrderPolicy,
-  type OrderRefundedEvent,
-  type OrderStatus,
-  routeWarehouse,
-  SA_ACCOUNT,
-  SA_CHANNEL,
-  SA_EXTERNAL_ORDER_ID,
-  SA_ORDER_STATUS,
-  toScaled,
-} from '../domain';
+import type { CanonicalOrder, ChannelEvent, OperationClass, OrderPolicy, OrderStatus, Refund } from '../domain';
+import { addMoney, money, moneyEquals, multiplyMoney, toScaled } from '../domain/decimal';
+import { INVENTORY_TASK_QUEUE, marketplaceTaskQueue, odooCreditNoteRef, odooReturnedGoodsRef, odooShipmentId } from '../domain/ids';
+import { ORDER_POLICY_DEFAULTS } from '../domain/policy-defaults';
+import { routeWarehouse } from '../domain/routing';
+import { SA_ACCOUNT, SA_CHANNEL, SA_EXTERNAL_ORDER_ID, SA_ORDER_STATUS } from '../domain/search-attributes';
 import {
   channelEventSignal,
   odooChangedSignal,
@@ -44,6 +28,8 @@ import {
   type OperatorAction,
   type OrderState,
   type OrderWorkflowInput,
+  type ReturnedUnits,
+  type ShipByWatch,
 } from './messages';
 import { ALERT_CALL, CHANNEL_CALL, ODOO_CALL } from './presets';
 
@@ -247,6 +233,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
 
   async function applySnapshot(order: CanonicalOrder, occurredAt: string): Promise<void> {
+    await applySnapshotState(order, occurredAt);
+    // Refunds read with the order (channels without refund events), after any import or cancellation the
+    // snapshot caused; a stale or closing snapshot still carries them, and refund ids dedupe.
+    if (order.refunds?.length && patched('snapshot-refunds')) {
+      const due = order.refunds.filter((r) => !state.refunds.some((b) => b.refundId === r.refundId));
+      for (const refund of due.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))) {
+        // A sale order cancelled in Odoo is already undone there: crediting it too would undo it twice.
+        await applyRefund(refund, state.odoo.saleOrderState === 'cancel');
+      }
+    }
+  }
+
+  async function applySnapshotState(snapshot: CanonicalOrder, occurredAt: string): Promise<void> {
     // Applied in the channel's own time order; an older snapshot never overwrites a newer one.
     if (occurredAt < lastAppliedAt) {
       state.staleDropped += 1;
@@ -254,6 +253,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     lastAppliedAt = occurredAt;
     const previous = state.order;
+    // No address = not disclosed (Amazon without a restricted data token), not removed: keep the one we had.
+    const keepAddress = !snapshot.shippingAddress && previous?.shippingAddress !== undefined && patched('absent-address-unchanged');
+    const order = keepAddress ? { ...snapshot, shippingAddress: previous.shippingAddress } : snapshot;
     state.order = order;
     if (state.status === 'cancelled' || state.status === 'closed') return;
     if (order.status === 'cancelled') return cancelFromChannel('cancelled on the channel');
@@ -299,11 +301,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await attempt('cancel', () => cancelEverywhere(reason));
   }
 
-  async function applyRefund(event: OrderRefundedEvent): Promise<void> {
-    const { refund } = event;
+  async function applyRefund(refund: Refund, recordOnly = false): Promise<void> {
     if (state.refunds.some((r) => r.refundId === refund.refundId)) return;
     const order = state.order;
-    if (state.odoo.saleOrderId === undefined || !order) {
+    if (state.odoo.saleOrderId === undefined || !order || recordOnly) {
       // Never reached Odoo (cancelled or unpaid): nothing to credit, but keep the figure.
       state.refunds.push({ refundId: refund.refundId, total: refund.total });
     } else {
@@ -325,9 +326,64 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         state.refunds.push({ refundId: refund.refundId, creditNoteId: note.creditNoteId, creditNoteName: note.name, total: refund.total });
       });
       if (!ok) return;
+      // The figure goes with the credit note, not after the returned goods are settled (that step can take long).
+      const early = patched('refunded-total-with-credit-note');
+      if (early) recordRefundedTotal(refund, order);
+      if (patched('return-goods')) await settleReturnedGoods(refund);
+      if (early) {
+        // A skipped returns step puts the status back to shipped; the refund still stands.
+        if (state.status !== 'refunded') recordRefundedTotal(refund, order);
+        return;
+      }
     }
+    recordRefundedTotal(refund, order);
+  }
+
+  function recordRefundedTotal(refund: Refund, order: CanonicalOrder | undefined): void {
     state.refundedTotal = state.refunds.reduce((sum, r) => addMoney(sum, r.total), money('0', refund.total.currency));
     if (order && toScaled(state.refundedTotal.amount, 4) >= toScaled(order.total.amount, 4)) setStatus('refunded');
+  }
+
+  /**
+   * Refunded units that had shipped from Odoo come back into stock (a return of the delivery) or are written off
+   * (a scrap), by the account's returns rule ('channel' follows the refund line's restock flag).
+   */
+  async function settleReturnedGoods(refund: Refund): Promise<void> {
+    const order = state.order;
+    const record = state.refunds.find((r) => r.refundId === refund.refundId);
+    const saleOrderId = state.odoo.saleOrderId;
+    if (!order || !record || saleOrderId === undefined) return;
+    const returns = policy.returns ?? ORDER_POLICY_DEFAULTS.returns;
+    const count = (map: Map<string, number>, lineId: string, quantity: number) => map.set(lineId, (map.get(lineId) ?? 0) + quantity);
+    const shipped = new Map<string, number>();
+    for (const s of state.shipments) if (s.pickingId !== undefined) for (const l of s.lines) count(shipped, l.lineId, l.quantity);
+    const settled = new Map<string, number>();
+    for (const r of state.refunds) for (const u of [...(r.returned ?? []), ...(r.writtenOff ?? [])]) count(settled, u.lineId, u.quantity);
+    const restock: ReturnedUnits[] = [];
+    const writeOff: ReturnedUnits[] = [];
+    for (const l of refund.lines) {
+      const line = order.lines.find((o) => o.lineId === l.lineId);
+      const units = Math.min(l.quantity, (shipped.get(l.lineId) ?? 0) - (settled.get(l.lineId) ?? 0));
+      if (!line || units <= 0) continue;
+      count(settled, l.lineId, units);
+      const back = returns.rule === 'restock' || (returns.rule === 'channel' && l.restock);
+      (back ? restock : writeOff).push({ lineId: l.lineId, sku: line.sku, quantity: units });
+    }
+    if (restock.length === 0 && writeOff.length === 0) return;
+    const bySku = (units: ReturnedUnits[]) => units.map(({ sku, quantity }) => ({ sku, quantity }));
+    await attempt('return', async () => {
+      const done = await odoo.settleReturnedGoods({
+        key,
+        saleOrderId,
+        reference: odooReturnedGoodsRef(key, refund.refundId),
+        restock: bySku(restock),
+        writeOff: bySku(writeOff),
+        warehouseCode: returns.warehouse,
+      });
+      record.returned = perLine(restock, done.returned);
+      record.writtenOff = perLine(writeOff, done.writtenOff);
+      record.odooRecords = done.records;
+    });
   }
 
   function shippedStatus(): OrderStatus {
@@ -394,13 +450,39 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (event.occurredAt < lastAppliedAt) state.staleDropped += 1;
         return cancelFromChannel(event.reason ? `cancelled on the channel (${event.reason})` : 'cancelled on the channel');
       case 'order.refunded':
-        return applyRefund(event);
+        return applyRefund(event.refund);
       case 'order.shipped':
         if (state.shipments.some((s) => s.shipmentRef === event.shipment.shipmentRef)) return;
         state.shipments.push({ ...event.shipment });
         return recordShipment();
       case 'unsupported':
         return;
+    }
+  }
+
+  const shipByWarning = () => policy.shipByWarning ?? ORDER_POLICY_DEFAULTS.shipByWarning;
+
+  /** The channel's ship-by deadline while it matters: an order of ours in Odoo, not cancelled, not all shipped. */
+  function watchShipBy(): ShipByWatch | undefined {
+    const order = state.order;
+    if (order?.shipBy === undefined || order.fulfilledBy === 'channel' || !isImported() || state.odoo.saleOrderState === 'cancel') return undefined;
+    if (['shipped', 'delivered', 'cancelled', 'closed', 'refunded'].includes(state.status) || !patched('ship-by-alert')) return undefined;
+    // A deadline the channel moves is a new one to watch.
+    if (state.shipBy?.deadline !== order.shipBy) state.shipBy = { deadline: order.shipBy };
+    return state.shipBy;
+  }
+
+  /** One warning shipByWarning before the deadline, one error once it has passed. */
+  async function checkShipBy(now: number): Promise<void> {
+    const watch = watchShipBy();
+    if (!watch || watch.missedAt !== undefined) return;
+    const deadline = Date.parse(watch.deadline);
+    if (now >= deadline) {
+      watch.missedAt = new Date(now).toISOString();
+      await alerts.raiseAlert({ key, severity: 'error', reason: `ship-by deadline ${watch.deadline} has passed and the order is not fully shipped (${state.status})` });
+    } else if (watch.warnedAt === undefined && now >= deadline - ms(shipByWarning())) {
+      watch.warnedAt = new Date(now).toISOString();
+      await alerts.raiseAlert({ key, severity: 'warning', reason: `ship-by deadline ${watch.deadline} is less than ${shipByWarning()} away and the order is not fully shipped (${state.status})` });
     }
   }
 
@@ -412,7 +494,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (state.status === 'pending_payment' && pendingDeadline !== undefined) due = pendingDeadline - now;
     else if (state.status === 'confirmed' || state.status === 'partially_shipped') due = ms(policy.deliveryPollInterval);
     else if (closeAt !== undefined) due = closeAt - now;
-    const wake = Math.min(due, stuck);
+    const watch = watchShipBy();
+    let shipBy = Infinity;
+    if (watch && watch.missedAt === undefined) {
+      const deadline = Date.parse(watch.deadline);
+      shipBy = (watch.warnedAt === undefined ? deadline - ms(shipByWarning()) : deadline) - now;
+    }
+    const wake = Math.min(due, stuck, shipBy);
     return wake === Infinity ? undefined : Math.max(wake, 1);
   }
 
@@ -428,9 +516,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     const now = Date.now();
     if (odooChanged || (!woke && (state.status === 'confirmed' || state.status === 'partially_shipped'))) {
+      // Odoo also tells about changes this run made itself (its own cancellation): nothing to look at then.
+      const look = !odooChanged || state.status !== 'cancelled';
       odooChanged = false;
-      await syncWithOdoo();
+      if (look) await syncWithOdoo();
     }
+    await checkShipBy(now);
     if (state.status === 'pending_payment' && pendingDeadline !== undefined && now >= pendingDeadline) {
       // Never reserved anything in Odoo, so there is nothing to undo there.
       state.lastError = { type: 'PaymentTimeout', message: `not paid within ${policy.pendingPaymentTimeout}`, at: new Date().toISOString() };
@@ -454,6 +545,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 /** Policy durations are validated by config (domain/policy.ts) before they get here. */
 function ms(duration: string): number {
   return msToNumber(duration as Duration);
+}
+
+/** What Odoo did per SKU, handed back to the refund's lines in order (a SKU may sit on several lines). */
+function perLine(asked: ReturnedUnits[], done: { sku: string; quantity: number }[]): ReturnedUnits[] {
+  const left = new Map(done.map((d) => [d.sku, d.quantity]));
+  return asked.flatMap((a) => {
+    const quantity = Math.min(a.quantity, left.get(a.sku) ?? 0);
+    left.set(a.sku, (left.get(a.sku) ?? 0) - quantity);
+    return quantity > 0 ? [{ ...a, quantity }] : [];
+  });
 }
 
 function negate(amount: string): string {

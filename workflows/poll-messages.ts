@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { type Channel } from '../domain';
+import type { Channel } from '../domain';
 
 // Messages of the order pollers, their watermark keeper and the reconciliation pass.
 

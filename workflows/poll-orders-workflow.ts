@@ -10,7 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PollActivities } from '../activities/poll-activities';
-import { FAILURE, marketplaceTaskQueue } from '../domain';
+import { FAILURE } from '../domain/failures';
+import { marketplaceTaskQueue } from '../domain/ids';
 import {
   type PollOrdersInput,
   type PollOrdersResult,

@@ -1,5 +1,5 @@
 import { type ActivityOptions } from '@temporalio/workflow';
-import { FAILURE } from '../domain';
+import { FAILURE } from '../domain/failures';
 
 // Named timeout/retry presets. Bounded attempts: an exhausted retry becomes needs_attention + alert, never silence.
 

@@ -21,6 +21,12 @@ export interface OdooFieldMap {
     /** Delivered quantity of a done move: quantity_done (16) / quantity (17+). */
     doneQty: 'quantity_done' | 'quantity';
   };
+  stockReturn: {
+    /** The return wizard's button: create_returns (16/17) / action_create_returns (18+). */
+    createMethod: 'create_returns' | 'action_create_returns';
+    /** 16/17: the wizard has a `location_id` (return location); 18+ takes it from the return operation type. */
+    wizardLocation: boolean;
+  };
   /** Context asking stock quantities of one warehouse (both spellings, read by different releases). */
   warehouseContext(warehouseId: number): Record<string, unknown>;
   saleOrder: {
@@ -40,6 +46,7 @@ export function odooFieldMap(version: OdooVersion): OdooFieldMap {
     version,
     saleLine: { tax: version >= 19 ? 'tax_ids' : 'tax_id', uom: version >= 19 ? 'product_uom_id' : 'product_uom' },
     stockMove: { doneQty: version >= 17 ? 'quantity' : 'quantity_done' },
+    stockReturn: version >= 18 ? { createMethod: 'action_create_returns', wizardLocation: false } : { createMethod: 'create_returns', wizardLocation: true },
     warehouseContext: (warehouseId) => ({ warehouse: warehouseId, warehouse_id: warehouseId }),
     product: storableFlag
       ? { storableFields: ['type', 'is_storable'], storableValues: { type: 'consu', is_storable: true }, isStorable: (r) => r.is_storable === true }

@@ -449,6 +449,228 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return noteRef(row, true);
   }
 
+  // ---- Returned goods: restock (a return of the delivery) or write-off (a scrap), once per reference ----
+
+  const ActionDict = z.object({ type: z.string(), res_model: z.string().optional(), res_id: z.number().int().optional(), context: z.record(z.string(), z.unknown()).optional() }).passthrough();
+  const PickingState = z.object({ id: z.number().int(), name: z.string(), state: z.string() });
+
+  /**
+   * button_validate, following the wizard Odoo may answer instead: the immediate-transfer question (16, when
+   * nothing is marked done yet) is answered "apply all"; a backorder question means goods are missing.
+   */
+  async function validateTransfer(pickingId: number, name: string): Promise<void> {
+    let answer = await client.call({ model: 'stock.picking', method: 'button_validate', ids: [pickingId] }, z.unknown());
+    for (let step = 0; step < 3 && answer !== true; step++) {
+      const action = ActionDict.safeParse(answer);
+      if (!action.success) break;
+      if (action.data.res_model !== 'stock.immediate.transfer') {
+        throw new OdooError(`validating ${name} asks for ${action.data.res_model ?? action.data.type}: the goods are not all there`, 'business');
+      }
+      const context = action.data.context ?? {};
+      const wizard = await client.create({
+        model: 'stock.immediate.transfer',
+        values: { pick_ids: [[6, 0, [pickingId]]], immediate_transfer_line_ids: [[0, 0, { picking_id: pickingId, to_immediate: true }]] },
+        context,
+      });
+      answer = await client.call({ model: 'stock.immediate.transfer', method: 'process', ids: [wizard], context }, z.unknown());
+    }
+    const [after] = await client.read({ model: 'stock.picking', ids: [pickingId], fields: ['name', 'state'] }, PickingState);
+    if (after?.state !== 'done') throw new OdooError(`${name} is ${after?.state ?? 'gone'} after validation`, 'business');
+  }
+
+  /** Wanted units per product id; unknown SKUs are a business error (nothing is touched). */
+  async function wantedUnits(lines: { sku: string; quantity: number }[]): Promise<{ wanted: Map<number, number>; skuOf: Map<number, string> }> {
+    const products = await findProductsBySku({ skus: lines.map((l) => l.sku) });
+    const missing = [...new Set(lines.map((l) => l.sku).filter((s) => products[s] === undefined))];
+    if (missing.length > 0) throw new OdooError(`unknown SKU(s) in Odoo: ${missing.join(', ')}`, 'business');
+    const wanted = new Map<number, number>();
+    const skuOf = new Map<number, string>();
+    for (const l of lines) {
+      if (l.quantity <= 0) continue;
+      const id = products[l.sku]!;
+      wanted.set(id, (wanted.get(id) ?? 0) + l.quantity);
+      skuOf.set(id, l.sku);
+    }
+    return { wanted, skuOf };
+  }
+
+  /** Done outgoing pickings of the order and their done moves (delivered quantities). */
+  async function deliveredMoves(saleOrderId: number) {
+    const deliveries = await client.searchRead(
+      {
+        model: 'stock.picking',
+        domain: [['sale_id', '=', saleOrderId], ['picking_type_code', '=', 'outgoing'], ['state', '=', 'done']],
+        fields: ['name', 'location_id', 'location_dest_id'],
+        order: 'id',
+      },
+      z.object({ id: z.number().int(), name: z.string(), location_id: Many2one, location_dest_id: Many2one }),
+    );
+    if (deliveries.length === 0) return { deliveries, moves: [] };
+    const done = (await client.fields()).stockMove.doneQty;
+    const rows = await client.searchRead(
+      { model: 'stock.move', domain: [['picking_id', 'in', deliveries.map((d) => d.id)], ['state', '=', 'done']], fields: ['picking_id', 'product_id', done], order: 'id' },
+      z.object({ id: z.number().int(), picking_id: Many2one, product_id: Many2one }).catchall(z.unknown()),
+    );
+    const moves = rows.map((m) => ({ id: m.id, pickingId: m2oId(m.picking_id) ?? 0, productId: m2oId(m.product_id) ?? 0, quantity: typeof m[done] === 'number' ? m[done] : 0 }));
+    return { deliveries, moves };
+  }
+
+  /** Pickings returning any of these moves (not cancelled), with their moves. */
+  async function returnsOf(moveIds: number[]) {
+    if (moveIds.length === 0) return [];
+    const rows = await client.searchRead(
+      {
+        model: 'stock.move',
+        domain: [['origin_returned_move_id', 'in', moveIds], ['state', '!=', 'cancel']],
+        fields: ['picking_id', 'product_id', 'product_uom_qty', 'origin_returned_move_id'],
+        order: 'id',
+      },
+      z.object({ id: z.number().int(), picking_id: Many2one, product_id: Many2one, product_uom_qty: z.number(), origin_returned_move_id: Many2one }),
+    );
+    const pickingIds = [...new Set(rows.map((r) => m2oId(r.picking_id)).filter((id): id is number => id !== undefined))];
+    if (pickingIds.length === 0) return [];
+    const pickings = await client.read({ model: 'stock.picking', ids: pickingIds, fields: ['name', 'state', 'origin'] }, PickingState.extend({ origin: OdooString }));
+    return pickings.map((p) => ({
+      pickingId: p.id,
+      name: p.name,
+      state: p.state,
+      origin: str(p.origin) ?? '',
+      moves: rows
+        .filter((r) => m2oId(r.picking_id) === p.id)
+        .map((r) => ({ productId: m2oId(r.product_id) ?? 0, quantity: r.product_uom_qty, returnedMoveId: m2oId(r.origin_returned_move_id) ?? 0 })),
+    }));
+  }
+
+  function unitsBySku(items: { productId: number; quantity: number }[], skuOf: Map<number, string>, skus: Map<number, string | undefined>) {
+    const total = new Map<string, number>();
+    for (const i of items) {
+      const sku = skuOf.get(i.productId) ?? skus.get(i.productId) ?? `product ${i.productId}`;
+      total.set(sku, (total.get(sku) ?? 0) + i.quantity);
+    }
+    return [...total].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+  }
+
+  async function warehouseStockLocation(code: string): Promise<number> {
+    const [wh] = await client.searchRead({ model: 'stock.warehouse', domain: [['code', '=', code]], fields: ['lot_stock_id'], limit: 1 }, z.object({ id: z.number().int(), lot_stock_id: Many2one }));
+    const location = wh ? m2oId(wh.lot_stock_id) : undefined;
+    if (location === undefined) throw new OdooError(`no Odoo warehouse with code ${code} (returns rule)`, 'business');
+    return location;
+  }
+
+  async function restockReturnedGoods(input: Parameters<OdooOperations['restockReturnedGoods']>[0]) {
+    const fm = await client.fields();
+    const { wanted, skuOf } = await wantedUnits(input.lines);
+    const { deliveries, moves } = await deliveredMoves(input.saleOrderId);
+    const returns = await returnsOf(moves.map((m) => m.id));
+    const remaining = new Map(wanted);
+    const counted = new Set<number>();
+    const count = (r: (typeof returns)[number]) => {
+      counted.add(r.pickingId);
+      for (const m of r.moves) remaining.set(m.productId, (remaining.get(m.productId) ?? 0) - m.quantity);
+    };
+    returns.filter((r) => r.origin === input.reference).forEach(count);
+    // A return whose creation answer was lost still carries Odoo's own origin ("Return of …"). An open one that
+    // fits what is still wanted is taken as ours rather than returning the goods twice (this also covers a
+    // return a person started in Odoo for these goods: it is the same goods coming back).
+    for (const r of returns) {
+      if (counted.has(r.pickingId) || r.origin.includes(':refund:') || r.state === 'done' || r.state === 'cancel') continue;
+      if (!r.moves.every((m) => m.quantity <= (remaining.get(m.productId) ?? 0))) continue;
+      await client.write({ model: 'stock.picking', ids: [r.pickingId], values: { origin: input.reference } });
+      r.origin = input.reference;
+      count(r);
+    }
+    const returned = new Map<number, number>();
+    for (const r of returns) for (const m of r.moves) returned.set(m.returnedMoveId, (returned.get(m.returnedMoveId) ?? 0) + m.quantity);
+    const location = input.warehouseCode ? await warehouseStockLocation(input.warehouseCode) : undefined;
+    for (const delivery of deliveries) {
+      const lines: Record<string, unknown>[] = [];
+      for (const move of moves.filter((m) => m.pickingId === delivery.id)) {
+        const want = remaining.get(move.productId) ?? 0;
+        const take = Math.min(want, move.quantity - (returned.get(move.id) ?? 0));
+        if (take <= 0) continue;
+        lines.push({ product_id: move.productId, quantity: take, move_id: move.id });
+        remaining.set(move.productId, want - take);
+      }
+      if (lines.length === 0) continue;
+      // The wizard is what a person clicks ("Return" on the delivery); its lines are given, not computed, so
+      // every release fills them the same way.
+      const context = { active_id: delivery.id, active_ids: [delivery.id], active_model: 'stock.picking' };
+      const wizard = await client.create({
+        model: 'stock.return.picking',
+        values: { picking_id: delivery.id, product_return_moves: lines.map((l) => [0, 0, l]), ...(location !== undefined && fm.stockReturn.wizardLocation ? { location_id: location } : {}) },
+        context,
+      });
+      const action = await client.call({ model: 'stock.return.picking', method: fm.stockReturn.createMethod, ids: [wizard], context }, ActionDict);
+      if (action.res_id === undefined) throw new OdooError(`stock.return.picking.${fm.stockReturn.createMethod}: no return picking in the answer`, 'protocol');
+      // 18+ has no return location on the wizard: the destination is set on the return before it is validated.
+      await client.write({
+        model: 'stock.picking',
+        ids: [action.res_id],
+        values: { origin: input.reference, ...(location !== undefined && !fm.stockReturn.wizardLocation ? { location_dest_id: location } : {}) },
+      });
+    }
+    for (const r of (await returnsOf(moves.map((m) => m.id))).filter((x) => x.origin === input.reference && x.state !== 'done')) {
+      await validateTransfer(r.pickingId, r.name);
+    }
+    const ours = (await returnsOf(moves.map((m) => m.id))).filter((r) => r.origin === input.reference);
+    const skus = await skuMap(ours.flatMap((r) => r.moves.map((m) => m.productId)));
+    return {
+      lines: unitsBySku(ours.flatMap((r) => r.moves), skuOf, skus),
+      records: ours.map((r) => ({ id: r.pickingId, name: r.name, state: r.state })),
+    };
+  }
+
+  const ScrapRow = z.object({ id: z.number().int(), name: z.string(), state: z.string(), product_id: Many2one, scrap_qty: z.number(), picking_id: Many2one });
+
+  async function writeOffReturnedGoods(input: Parameters<OdooOperations['writeOffReturnedGoods']>[0]) {
+    const { wanted, skuOf } = await wantedUnits(input.lines);
+    const { deliveries, moves } = await deliveredMoves(input.saleOrderId);
+    const scrapsOf = (domain: OdooDomain) =>
+      client.searchRead({ model: 'stock.scrap', domain, fields: ['name', 'state', 'product_id', 'scrap_qty', 'picking_id'], order: 'id' }, ScrapRow);
+    const ours = () => scrapsOf([['origin', '=', input.reference]]);
+    const existing = await ours();
+    const returned = await returnsOf(moves.map((m) => m.id));
+    const allScraps = deliveries.length > 0 ? await scrapsOf([['picking_id', 'in', deliveries.map((d) => d.id)], ['state', '=', 'done']]) : [];
+    const uoms = new Map((await productRows([['id', 'in', [...wanted.keys()]]])).map((r) => [r.id, m2oId(r.uom_id) ?? false]));
+    for (const [productId, want] of wanted) {
+      const sum = <T>(items: T[], f: (t: T) => number) => items.reduce((n, t) => n + f(t), 0);
+      const mine = sum(existing.filter((x) => m2oId(x.product_id) === productId), (x) => x.scrap_qty);
+      // Never more than is still out at the customer from this order (delivered, not returned, not scrapped).
+      const out =
+        sum(moves.filter((m) => m.productId === productId), (m) => m.quantity) -
+        sum(returned.flatMap((r) => r.moves).filter((m) => m.productId === productId), (m) => m.quantity) -
+        sum(allScraps.filter((x) => m2oId(x.product_id) === productId && !existing.some((e) => e.id === x.id)), (x) => x.scrap_qty) -
+        sum(existing.filter((x) => m2oId(x.product_id) === productId && x.state === 'done'), (x) => x.scrap_qty);
+      const take = Math.min(want - mine, out);
+      const delivery = [...deliveries].reverse().find((d) => moves.some((m) => m.pickingId === d.id && m.productId === productId));
+      if (take <= 0 || !delivery) continue;
+      // Scrapped from where the delivery left the goods (the customer location): Odoo's own default for a scrap
+      // of a done transfer; warehouse stock stays as it is.
+      await client.create({
+        model: 'stock.scrap',
+        values: {
+          product_id: productId,
+          product_uom_id: uoms.get(productId) ?? false,
+          scrap_qty: take,
+          location_id: m2oId(delivery.location_dest_id) ?? false,
+          picking_id: delivery.id,
+          origin: input.reference,
+        },
+      });
+    }
+    for (const scrap of (await ours()).filter((x) => x.state === 'draft')) {
+      const answer = await client.call({ model: 'stock.scrap', method: 'action_validate', ids: [scrap.id] }, z.unknown());
+      const action = ActionDict.safeParse(answer);
+      if (action.success) throw new OdooError(`scrap ${scrap.name} asks for ${action.data.res_model ?? action.data.type}: not enough at the location`, 'business');
+    }
+    const after = await ours();
+    const skus = await skuMap(after.flatMap((x) => (m2oId(x.product_id) === undefined ? [] : [m2oId(x.product_id)!])));
+    return {
+      lines: unitsBySku(after.map((x) => ({ productId: m2oId(x.product_id) ?? 0, quantity: x.scrap_qty })), skuOf, skus),
+      records: after.map((x) => ({ id: x.id, name: x.name, state: x.state })),
+    };
+  }
+
   async function readStock({ skus, warehouseCode }: { skus?: string[]; warehouseCode?: string }) {
     const fm = await client.fields();
     const warehouses = await client.searchRead(
@@ -550,6 +772,8 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     updateSaleOrderLines,
     readDeliveries,
     createCreditNote,
+    restockReturnedGoods,
+    writeOffReturnedGoods,
     readStock,
     readPrices,
     findProducts,

@@ -117,6 +117,29 @@ export interface CreditNoteRef {
   created: boolean;
 }
 
+export interface ReturnedGoodsInput {
+  saleOrderId: number;
+  /**
+   * Idempotency key (domain/ids.ts odooReturnedGoodsRef): the `origin` of the return pickings / scraps made
+   * for it, searched before creating.
+   */
+  reference: string;
+  /** Delivered units that came back (or are written off), by SKU. */
+  lines: { sku: string; quantity: number }[];
+}
+
+export interface RestockInput extends ReturnedGoodsInput {
+  /** Warehouse (code) whose stock receives the goods; default: the location they were delivered from. */
+  warehouseCode?: string;
+}
+
+export interface ReturnedGoodsRef {
+  /** Units handled for this reference so far, per SKU (what earlier runs did included). */
+  lines: { sku: string; quantity: number }[];
+  /** The return pickings or scraps carrying the reference. */
+  records: { id: number; name: string; state: string }[];
+}
+
 export interface StockLevel {
   sku: string;
   productId: number;
@@ -162,6 +185,13 @@ export interface OdooOperations extends OdooOrderOperations {
   readDeliveries(input: { saleOrderId: number }): Promise<DeliveryInfo[]>;
   /** Creates and posts a credit note once per reference (found by `ref` on a second run). */
   createCreditNote(input: CreditNoteInput): Promise<CreditNoteRef>;
+  /**
+   * Takes delivered goods back into stock: a return of the done deliveries (stock.return.picking wizard),
+   * validated; once per reference (never more than was delivered and not yet returned).
+   */
+  restockReturnedGoods(input: RestockInput): Promise<ReturnedGoodsRef>;
+  /** Writes delivered goods off: stock.scrap records from where they were delivered to, validated; once per reference. */
+  writeOffReturnedGoods(input: ReturnedGoodsInput): Promise<ReturnedGoodsRef>;
   /** Stock per warehouse (all warehouses unless one code is given); all SKU'd products unless skus given. */
   readStock(input: { skus?: string[]; warehouseCode?: string }): Promise<StockLevel[]>;
   /** list_price, and the pricelist's price when a pricelist (id or name) is given. */

@@ -21,7 +21,8 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   const taskQueue = env.ORDERS_TASK_QUEUE;
   const spool = env.GATEWAY_SPOOL_DIR === 'off' ? undefined : createFileSpool(env.GATEWAY_SPOOL_DIR);
   const app = buildGateway({ client, adapters, logger, taskQueue, bodyLimit: env.GATEWAY_BODY_LIMIT, spool,
-    odooEvents: env.ODOO_NOTIFY_SECRET ? { secrets: { main: env.ODOO_NOTIFY_SECRET } } : undefined,
+    // Stock changes only matter when stock sync runs (allocation rules); order notifications always do.
+    odooEvents: env.ODOO_NOTIFY_SECRET ? { secrets: { main: env.ODOO_NOTIFY_SECRET }, stockSync: config.rules.allocation.length > 0 } : undefined,
   });
   let draining = false;
   const timer = spool

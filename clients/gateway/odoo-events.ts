@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { type FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { HANDOFF_CONCURRENCY, signalInventory } from '../../activities/inventory-activities';
 import { header, safeEqual } from '../../activities/marketplaces/signatures';
 import { fromOdooDatetime } from '../../activities/odoo/wire';
-import { INVENTORY_TASK_QUEUE, odooStockFanOutWorkflowId } from '../../domain';
+import { INVENTORY_TASK_QUEUE, odooStockFanOutWorkflowId, orderWorkflowId, parseOdooClientOrderRef } from '../../domain';
 import { type OdooStockChange, odooStockSignal } from '../../workflows/inventory-messages';
+import { odooChangedSignal } from '../../workflows/messages';
 
-// POST /webhooks/odoo/:connection — Odoo's stock notifications (an automation rule "Send Webhook
-// Notification" plus a shared secret header). Thin like the channel webhooks: authenticate, parse, hand each
-// SKU's change to its InventoryWorkflow with signal-with-start (a large notification: one fan-out workflow),
-// answer 2xx once Temporal holds them.
+// POST /webhooks/odoo/:connection — Odoo's notifications (an automation rule "Send Webhook Notification" plus
+// a shared secret header). Thin like the channel webhooks: authenticate, parse, hand on, answer 2xx once
+// Temporal holds it. Stock changes go to each SKU's InventoryWorkflow with signal-with-start (a large
+// notification: one fan-out workflow); a validated delivery or a cancelled sale order signals the order's
+// workflow (found by the sale order's client_order_ref) to look at Odoo now instead of at its next poll.
 
 export const ODOO_TOKEN_HEADER = 'x-channelsync-odoo-token';
 
@@ -20,7 +22,12 @@ export interface OdooEventsOptions {
   /** Connection name (the URL segment) -> shared secret. */
   secrets: Readonly<Record<string, string>>;
   taskQueue?: string;
+  /** Stock sync runs (allocation rules): stock changes are handed on; otherwise they are acknowledged only. */
+  stockSync?: boolean;
 }
+
+/** Odoo gets its answer within this (its webhook action waits only briefly). */
+const HAND_OFF_DEADLINE_MS = 3_000;
 
 const OdooText = z.union([z.string(), z.literal(false)]);
 
@@ -34,8 +41,18 @@ const StockRecord = z.object({
 
 const OdooNotification = z.discriminatedUnion('event', [
   z.object({ event: z.literal('stock.changed'), database: z.string(), model: z.literal('product.product'), records: z.array(StockRecord) }),
-  // Deliveries belong to the order side; acknowledged here so Odoo does not send them again.
-  z.object({ event: z.literal('delivery.done') }).loose(),
+  z.object({
+    event: z.literal('delivery.done'),
+    database: z.string(),
+    model: z.literal('stock.picking'),
+    record: z.object({ id: z.number().int(), name: z.string(), state: z.string(), client_order_ref: OdooText }).loose(),
+  }),
+  z.object({
+    event: z.literal('sale.cancelled'),
+    database: z.string(),
+    model: z.literal('sale.order'),
+    record: z.object({ id: z.number().int(), name: z.string(), state: z.string(), client_order_ref: OdooText }).loose(),
+  }),
 ]);
 export type OdooNotification = z.infer<typeof OdooNotification>;
 
@@ -71,7 +88,27 @@ export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (ap
     }
     const parsed = OdooNotification.safeParse(raw);
     if (!parsed.success) return reply.code(400).send({ error: 'unexpected notification', issues: parsed.error.issues });
-    const changes = stockChanges(parsed.data);
+    const notification = parsed.data;
+    if (notification.event !== 'stock.changed') {
+      const ref = notification.record.client_order_ref;
+      const key = ref === false ? undefined : parseOdooClientOrderRef(ref);
+      // A sale order entered by hand or by another connector: nothing of ours to tell.
+      if (!key) return reply.code(200).send({ accepted: 0, ignored: `${notification.record.name} is not a channelsync order` });
+      const workflowId = orderWorkflowId(key);
+      try {
+        await options.client.withDeadline(Date.now() + HAND_OFF_DEADLINE_MS, () =>
+          options.client.workflow.getHandle(workflowId).signal(odooChangedSignal, { reason: `${notification.event} ${notification.record.name}` }),
+        );
+      } catch (err) {
+        // Closed (or never started): its next run, the poll and reconciliation find Odoo's state anyway.
+        if (err instanceof WorkflowNotFoundError) return reply.code(200).send({ accepted: 0, workflowId, running: false });
+        request.log.error({ err, workflowId }, 'Temporal did not accept the Odoo order notification');
+        return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
+      }
+      return reply.code(200).send({ accepted: 1, workflowId, running: true });
+    }
+    if (options.stockSync === false) return reply.code(200).send({ accepted: 0, ignored: 'stock sync is off' });
+    const changes = stockChanges(notification);
     try {
       if (changes.length <= HANDOFF_CONCURRENCY) {
         await Promise.all(changes.map((change) => signalInventory({ client: options.client, taskQueue }, { sku: change.sku, signal: odooStockSignal, arg: change })));

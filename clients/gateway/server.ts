@@ -16,8 +16,8 @@ export interface GatewayDeps {
   bodyLimit: number;
   /** Where events go when Temporal cannot take them; without one the gateway answers 503. */
   spool?: Spool;
-  /** Odoo's stock/price notifications (`POST /webhooks/odoo/:connection`), when a shared secret is configured. */
-  odooEvents?: { secrets: Record<string, string> };
+  /** Odoo's notifications (`POST /webhooks/odoo/:connection`), when a shared secret is configured. */
+  odooEvents?: { secrets: Record<string, string>; stockSync?: boolean };
 }
 
 const HAND_OFF_DEADLINE_MS = 3_000;
@@ -31,7 +31,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.get('/healthz', async () => ({ ok: true }));
-  if (deps.odooEvents) void app.register(odooEventsPlugin, { client: deps.client, secrets: deps.odooEvents.secrets });
+  if (deps.odooEvents) void app.register(odooEventsPlugin, { client: deps.client, secrets: deps.odooEvents.secrets, stockSync: deps.odooEvents.stockSync });
 
   app.post<{ Params: { channel: string; account: string } }>('/webhooks/:channel/:account', async (request, reply) => {
     const channel = Channel.safeParse(request.params.channel);

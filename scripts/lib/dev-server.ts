@@ -12,6 +12,8 @@ export interface DevServerOptions {
   /** SQLite file; state survives restarts. Omit for in-memory. */
   dbFile?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Server dynamic config (`--dynamic-config-value KEY=JSON`). */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 export interface DevServer {
@@ -36,7 +38,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       dbFilename: options.dbFile,
       searchAttributes: [...CUSTOM_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
-      extraArgs: options.dbFile ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : [],
+      extraArgs: [
+        ...(options.dbFile ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : []),
+        ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
+      ],
     },
   });
   const address = env.address;

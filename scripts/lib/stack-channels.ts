@@ -73,8 +73,10 @@ export interface ChannelDriver {
   price(sku: string): string;
   placeOrder(lines: OrderLineInput[], buyer?: Buyer): Promise<PlacedOrder>;
   shipments(externalId: string): Promise<ChannelShipmentView[]>;
-  /** A partial refund of `quantity` units of the line at `lineIndex`; absent where refunds do not reach us. */
+  /** A partial refund of `quantity` units of the line at `lineIndex` (at the list price); absent where refunds do not reach us. */
   refund?(order: PlacedOrder, input: { lineIndex: number; quantity: number }): Promise<void>;
+  /** How a refund reaches us: pushed by the channel, or only read by the poller (no refund notification exists). */
+  refundsBy?: 'push' | 'poll';
   cancel(order: PlacedOrder): Promise<void>;
   /** How the channel differs in the lifecycle, in plain words (the demo prints them). */
   notes: string[];
@@ -120,6 +122,26 @@ function catalogue(channel: Channel): { sku: string; name: string; price: string
   return CATALOGUE.map((p) => ({ sku: p.sku, name: p.name, price: priceIn(channel, p.sku), stock: p.quantity }));
 }
 
+/** The lines each placed order was placed with, for drivers whose refunds name a SKU or an amount. */
+function placedLines(): { remember(externalId: string, lines: OrderLineInput[]): void; line(externalId: string, index: number): OrderLineInput } {
+  const placed = new Map<string, OrderLineInput[]>();
+  return {
+    remember: (externalId, lines) => void placed.set(externalId, lines),
+    line(externalId, index) {
+      const line = placed.get(externalId)?.[index];
+      if (!line) throw new Error(`no line ${index} on order ${externalId} placed by this driver`);
+      return line;
+    },
+  };
+}
+
+/** Price times quantity in integer cents. */
+function amountOf(channel: Channel, sku: string, quantity: number): string {
+  const [whole = '0', frac = ''] = priceIn(channel, sku).split('.');
+  const cents = (Number(whole) * 100 + Number(frac.padEnd(2, '0'))) * quantity;
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}
+
 const DEFAULT_BUYER: Buyer = { firstName: 'Dorothy', lastName: 'Vaughan', email: 'dorothy@example.com', address1: '5 Langley Blvd', city: 'Hampton', zip: '23681', countryCode: 'US' };
 
 function base(channel: Channel, ctx: ChannelContext, intake: ChannelDriver['intake'], notes: string[]) {
@@ -144,6 +166,7 @@ async function startShopify(ctx: ChannelContext): Promise<StartedChannel> {
   });
   const driver: ChannelDriver = {
     ...base('shopify', ctx, 'webhook', []),
+    refundsBy: 'push',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const address = { firstName: buyer.firstName, lastName: buyer.lastName, address1: buyer.address1, city: buyer.city, zip: buyer.zip, countryCode: buyer.countryCode };
       const o = sim.admin.createOrder({
@@ -187,6 +210,7 @@ async function startWooCommerce(ctx: ChannelContext): Promise<StartedChannel> {
   });
   const driver: ChannelDriver = {
     ...base('woocommerce', ctx, 'webhook', ['Shipments are customer order notes with carrier and tracking number (WooCommerce has no shipment object).']),
+    refundsBy: 'push',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const address = { first_name: buyer.firstName, last_name: buyer.lastName, address_1: buyer.address1, city: buyer.city, postcode: buyer.zip, country: buyer.countryCode };
       const o = await sim.admin.createOrder({
@@ -229,19 +253,31 @@ async function startWooCommerce(ctx: ChannelContext): Promise<StartedChannel> {
 }
 
 async function startAmazon(ctx: ChannelContext): Promise<StartedChannel> {
-  const sim = await startAmazonSimulator({ port: ctx.port, currency: 'USD', products: catalogue('amazon').map((p) => ({ sku: p.sku, price: p.price, stock: p.stock })) });
+  const sim = await startAmazonSimulator({
+    port: ctx.port,
+    currency: 'USD',
+    products: catalogue('amazon').map((p) => ({ sku: p.sku, price: p.price, stock: p.stock })),
+    // Amazon lists a refund two minutes after posting; the demo and the end-to-end runs do not wait for that.
+    financesListingDelayMs: 0,
+  });
   const c = sim.credentials;
+  const placed = placedLines();
   const driver: ChannelDriver = {
     ...base('amazon', ctx, 'queue', [
       'No push: ORDER_CHANGE notifications wait on an SQS queue the poller drains, then each order is fetched.',
-      'Refunds made on Amazon do not reach Odoo: the adapter has no refund event (no credit note).',
+      'Refunds live in the Finances API, not on the order: the poller lists refunds posted since its last run (Amazon shows them two minutes after posting) and reads them with the order.',
     ]),
+    refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const id = await sim.admin.createOrder({
         lines: lines.map((l) => ({ ...l, unitPrice: priceIn('amazon', l.sku) })),
         address: { name: `${buyer.firstName} ${buyer.lastName}`, line1: buyer.address1, city: buyer.city, postalCode: buyer.zip, countryCode: buyer.countryCode },
       });
+      placed.remember(id, lines);
       return { externalId: id, name: id, lineIds: [] };
+    },
+    async refund(order, { lineIndex, quantity }) {
+      await sim.admin.refund(order.externalId, { items: [{ sku: placed.line(order.externalId, lineIndex).sku, quantity }] });
     },
     shipments: async (externalId) => (await sim.admin.shipments(externalId)).map((s) => ({ trackingNumber: s.trackingNumber, carrier: s.carrierName ?? s.carrierCode })),
     async cancel(order) {
@@ -271,15 +307,25 @@ async function startEbay(ctx: ChannelContext): Promise<StartedChannel> {
     webhookUrl: `${ctx.gatewayUrl}/webhooks/ebay/${ctx.account}`,
     products: catalogue('ebay').map((p) => ({ sku: p.sku, price: p.price, stock: p.stock, currency: 'USD', title: p.name })),
   });
+  const placed = placedLines();
   const driver: ChannelDriver = {
-    ...base('ebay', ctx, 'webhook', ['Notifications only name the order; it is fetched through the API.', 'Refunds made on eBay do not reach Odoo: the adapter has no refund event (no credit note).']),
+    ...base('ebay', ctx, 'webhook', [
+      'Notifications only name the order; it is fetched through the API.',
+      'eBay sends no notification for refunds: the poller reads them from the order (per line, or for the whole order).',
+    ]),
+    refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const o = await sim.admin.createOrder({
         lines: lines.map((l) => ({ ...l, unitPrice: priceIn('ebay', l.sku) })),
         currency: 'USD',
         buyer: { username: `${buyer.firstName.toLowerCase()}-${buyer.lastName.toLowerCase()}`, email: buyer.email, fullName: `${buyer.firstName} ${buyer.lastName}` },
       });
+      placed.remember(o.orderId, lines);
       return { externalId: o.orderId, name: o.orderId, lineIds: o.lineItemIds };
+    },
+    async refund(order, { lineIndex, quantity }) {
+      const amount = amountOf('ebay', placed.line(order.externalId, lineIndex).sku, quantity);
+      await sim.admin.refundOrder(order.externalId, { lines: [{ lineItemId: order.lineIds[lineIndex]!, amount }] });
     },
     shipments: async (externalId) => (await sim.admin.fulfillments(externalId)).map((f) => ({ trackingNumber: f.shipmentTrackingNumber, carrier: f.shippingCarrierCode })),
     async cancel(order) {
@@ -312,17 +358,24 @@ async function startWalmart(ctx: ChannelContext): Promise<StartedChannel> {
     webhookSecret,
     products: catalogue('walmart').map((p) => ({ sku: p.sku, price: p.price, stock: p.stock })),
   });
+  const placed = placedLines();
   const driver: ChannelDriver = {
     ...base('walmart', ctx, 'poll', [
       'Orders are imported by the poller; PO_CREATED pushes only prompt a re-read.',
-      'Refunds made on Walmart do not reach Odoo: the adapter has no refund event (no credit note).',
+      'Refunds are read by the poller from the order lines; each refunded charge (item, shipping) becomes its own credit note.',
     ]),
+    refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const o = await sim.admin.createOrder({
         lines: lines.map((l) => ({ ...l, unitPrice: priceIn('walmart', l.sku) })),
         address: { name: `${buyer.firstName} ${buyer.lastName}`, address1: buyer.address1, city: buyer.city, state: 'VA', postalCode: buyer.zip, country: 'USA' },
       });
+      placed.remember(o.purchaseOrderId, lines);
       return { externalId: o.purchaseOrderId, name: o.purchaseOrderId, lineIds: o.orderLines.orderLine.map((l) => l.lineNumber) };
+    },
+    async refund(order, { lineIndex, quantity }) {
+      const amount = amountOf('walmart', placed.line(order.externalId, lineIndex).sku, quantity);
+      await sim.admin.refundOrder(order.externalId, { lines: [{ lineNumber: order.lineIds[lineIndex]!, amount, quantity, reason: 'CustomerChangedMind' }] });
     },
     shipments: async (externalId) => (await sim.admin.shipments(externalId)).map((s) => ({ trackingNumber: s.trackingNumber, carrier: s.carrier })),
     async cancel(order) {
@@ -356,15 +409,24 @@ async function startDaraz(ctx: ChannelContext): Promise<StartedChannel> {
     settings: { pushUrl: `${ctx.gatewayUrl}/webhooks/daraz/${ctx.account}`, pushRetryIntervalMs: 1000 },
   });
   const admin = darazAdmin(sim.url);
+  const placed = placedLines();
   const driver: ChannelDriver = {
     ...base('daraz', ctx, 'webhook', [
       'Daraz allocates the package and its own tracking number: the Odoo tracking number is not sent, the channel shows Daraz\u2019s.',
       'Prices are in PKR; Odoo books the amounts as they are in its company currency.',
-      'No refund API in the simulator: returns are item statuses, not credit notes.',
+      'Returns and refunds come from reverse orders (push msg_type 10); each refunded unit becomes its own credit note.',
     ]),
+    refundsBy: 'push',
     async placeOrder(lines) {
       const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: priceIn('daraz', l.sku) })) });
+      placed.remember(o.order_id, lines);
       return { externalId: o.order_id, name: o.order_id, lineIds: [] };
+    },
+    async refund(order, { lineIndex, quantity }) {
+      // One item row per unit: return `quantity` units of the line's SKU that are not returned yet.
+      const sku = placed.line(order.externalId, lineIndex).sku;
+      const units = (await admin.order(order.externalId)).items.filter((i) => i.sku === sku && i.status !== 'returned' && i.status !== 'canceled');
+      await admin.refund(order.externalId, { itemIds: units.slice(0, quantity).map((i) => i.orderItemId) });
     },
     shipments: async (externalId) =>
       (await admin.packages(externalId)).filter((p) => p.trackingNumber).map((p) => ({ trackingNumber: p.trackingNumber, carrier: 'Daraz' })),
@@ -401,15 +463,24 @@ async function startNoon(ctx: ChannelContext): Promise<StartedChannel> {
   });
   const admin = noonAdmin(sim.url);
   const warehouse = sim.warehouses[0]!;
+  const placed = placedLines();
   const driver: ChannelDriver = {
     ...base('noon', ctx, 'poll', [
       'New orders are polled (the list filters by creation time); later changes arrive as pushes.',
       'Prices are in AED; Odoo books the amounts as they are in its company currency.',
-      'No refund API in the simulator.',
+      'Refunds are read from the order\u2019s units after noon\u2019s update event (FBPI documents no refund fields: the simulator\u2019s model).',
     ]),
+    refundsBy: 'push',
     async placeOrder(lines) {
       const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: priceIn('noon', l.sku) })), country: 'AE', warehouseCode: warehouse });
+      placed.remember(o.fbpi_order_nr, lines);
       return { externalId: o.fbpi_order_nr, name: o.fbpi_order_nr, lineIds: [] };
+    },
+    async refund(order, { lineIndex, quantity }) {
+      // One item row per unit: refund `quantity` shipped units of the line's SKU.
+      const sku = placed.line(order.externalId, lineIndex).sku;
+      const units = (await admin.order(order.externalId)).items.filter((i) => i.partnerSku === sku && i.integrationStatus === 'INTEGRATION_ITEM_STATUS_SHIPPED' && !i.refund);
+      await admin.refund(order.externalId, { itemNrs: units.slice(0, quantity).map((i) => i.mpItemNr) });
     },
     shipments: async (externalId) => (await admin.shipments(externalId)).flatMap((s) => s.awbs.map((a) => ({ trackingNumber: a.awb_nr, carrier: a.courier }))),
     async cancel(order) {

@@ -1,7 +1,9 @@
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { type WorkerOptions } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { startGatewayApp, type GatewayApp } from '../../clients/gateway/app';
+import { ODOO_TOKEN_HEADER } from '../../clients/gateway/odoo-events';
 import { parseChannelsConfig, type ChannelsConfig } from '../../config/channels';
 import { loadEnv } from '../../config/env';
 import { createLogger, type Logger } from '../../config/logger';
@@ -39,6 +41,8 @@ export interface StackOptions {
   orderPolicy?: Partial<OrderPolicy>;
   /** The channels file's `rules:` section (allocation rules turn stock sync on). */
   rules?: unknown;
+  /** The Odoo simulator sends its notifications (validated deliveries, cancellations, stock) to the gateway. */
+  odooNotifications?: boolean;
 }
 
 export interface StackChannel {
@@ -92,7 +96,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
   try {
-    const odoo = await startOdooSimulator({ version: options.odooVersion ?? 17, port: options.ports?.odoo ?? 0, seed: 'demo' });
+    const notifySecret = options.odooNotifications ? randomBytes(16).toString('hex') : undefined;
+    const odoo = await startOdooSimulator({
+      version: options.odooVersion ?? 17,
+      port: options.ports?.odoo ?? 0,
+      seed: 'demo',
+      ...(notifySecret ? { notifyUrl: `${gatewayUrl}/webhooks/odoo/main`, notifyHeaders: { [ODOO_TOKEN_HEADER]: notifySecret } } : {}),
+    });
     closers.push(() => odoo.close());
     const secrets: NodeJS.ProcessEnv = { ODOO_SECRET: odoo.apiKey };
     const started = await Promise.all(
@@ -124,6 +134,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LOG_LEVEL: options.logLevel ?? 'warn',
       ORDERS_TASK_QUEUE: options.ordersTaskQueue,
       SCHEDULES: options.schedules ? 'on' : 'off',
+      ODOO_NOTIFY_SECRET: notifySecret,
     });
     const logger = createLogger({ level: env.LOG_LEVEL });
     const connection = await Connection.connect({ address: options.temporalAddress });

@@ -1,6 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type AmazonStore, type Faults, type SimOrder, type SimShipment, PENDING_STATUSES } from './store';
+import { currencyScale, timesQuantity } from './decimal';
+import { type AmazonStore, type Faults, type SimOrder, type SimRefund, type SimRefundItem, type SimShipment, PENDING_STATUSES } from './store';
 
 // Operator/test controls under /_admin: what a buyer, Amazon's own systems or an outage would do.
 
@@ -45,7 +46,23 @@ export type FaultsInput = z.infer<typeof FaultsInput>;
 
 const ProductInput = z.object({ sku: z.string().min(1), price: Decimal, stock: z.number().int().nonnegative() });
 const EditInput = z.object({ address: AddressInput.optional(), buyerRequestedCancel: z.object({ reason: z.string().min(1) }).optional() });
-const RefundInput = z.object({ amount: Decimal });
+export const RefundInput = z.object({
+  /** Refunded items (by orderItemId or SKU); default: every shipped unit not refunded yet. */
+  items: z
+    .array(
+      z.object({
+        orderItemId: z.string().optional(),
+        sku: z.string().optional(),
+        quantity: z.number().int().nonnegative(),
+        /** Principal given back; default: the unit price times the quantity. */
+        amount: Decimal.optional(),
+        shipping: Decimal.optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+});
+export type RefundInput = z.input<typeof RefundInput>;
 const ClockInput = z.object({ ms: z.number().int() });
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -121,12 +138,41 @@ export function registerAdmin(app: FastifyInstance, store: AmazonStore): void {
     return { status: o.status };
   });
 
-  /** Refunds live in Amazon's Finances API, not on the order; the simulator only records them. */
+  /**
+   * Amazon refunds the buyer (seller-initiated or after a return). Refunds live in the Finances API only: the
+   * order itself does not change (no LastUpdateDate move, no ORDER_CHANGE). Amazon charges at shipment, so only
+   * shipped units not refunded yet can be refunded.
+   */
   app.post('/_admin/orders/:id/refund', async (request) => {
     const o = order((request.params as { id: string }).id);
-    const { amount } = parse(RefundInput, request.body);
-    o.refunds.push({ amount, at: new Date(store.now()).toISOString() });
-    return { refunds: o.refunds.length };
+    const input = parse(RefundInput, request.body);
+    const scale = currencyScale(o.currency);
+    const refundedUnits = (orderItemId: string) =>
+      o.refunds.flatMap((r) => r.items).filter((i) => i.orderItemId === orderItemId).reduce((n, i) => n + i.quantity, 0);
+    type Wanted = NonNullable<typeof input.items>[number];
+    const wanted: Wanted[] =
+      input.items ??
+      o.items.map((i) => ({ orderItemId: i.orderItemId, quantity: i.quantityShipped - refundedUnits(i.orderItemId) })).filter((i) => i.quantity > 0);
+    const items: SimRefundItem[] = wanted.map((w) => {
+      const item = o.items.find((i) => (w.orderItemId ? i.orderItemId === w.orderItemId : i.sku === w.sku));
+      if (!item) throw Object.assign(new Error(`no item ${w.orderItemId ?? w.sku} on order ${o.amazonOrderId}`), { statusCode: 404 });
+      if (w.quantity > item.quantityShipped - refundedUnits(item.orderItemId)) {
+        throw Object.assign(new Error(`only shipped units not refunded yet can be refunded (${item.orderItemId})`), { statusCode: 409 });
+      }
+      const principal = w.amount ? timesQuantity(w.amount, 1, scale) : timesQuantity(item.unitPrice, w.quantity, scale);
+      return {
+        orderItemId: item.orderItemId,
+        sku: item.sku,
+        adjustmentId: String(20_000_000_000_000 + store.next()),
+        quantity: w.quantity,
+        principal,
+        tax: timesQuantity('0', 0, scale),
+        shipping: timesQuantity(w.shipping ?? '0', 1, scale),
+      };
+    });
+    if (items.length === 0) throw Object.assign(new Error('nothing to refund'), { statusCode: 409 });
+    o.refunds.push({ postedAt: store.now(), items });
+    return { adjustmentItemIds: items.map((i) => i.adjustmentId) };
   });
 
   /** Feeds with the document the seller uploaded, for checking what a connector sent. */
@@ -163,7 +209,7 @@ export function adminClient(baseUrl: () => string) {
     readProduct: (sku: string) => call<{ sku: string; stock: number; price: string; currency: string }>('GET', `/_admin/products/${id(sku)}`),
     createOrder: async (input: CreateOrderInput) => (await call<{ amazonOrderId: string }>('POST', '/_admin/orders', input)).amazonOrderId,
     readOrder: (orderId: string) =>
-      call<{ amazonOrderId: string; status: string; fulfillmentChannel: string; shipments: SimShipment[]; refunds: { amount: string; at: string }[] }>(
+      call<{ amazonOrderId: string; status: string; fulfillmentChannel: string; shipments: SimShipment[]; refunds: SimRefund[] }>(
         'GET',
         `/_admin/orders/${id(orderId)}`,
       ),
@@ -171,7 +217,7 @@ export function adminClient(baseUrl: () => string) {
     editOrder: (orderId: string, input: z.input<typeof EditInput>) => call<{ status: string }>('POST', `/_admin/orders/${id(orderId)}/edit`, input),
     cancelOrder: (orderId: string) => call<{ status: string }>('POST', `/_admin/orders/${id(orderId)}/cancel`, {}),
     shipByAmazon: (orderId: string) => call<{ status: string }>('POST', `/_admin/orders/${id(orderId)}/ship-by-amazon`, {}),
-    refund: (orderId: string, amount: string) => call<{ refunds: number }>('POST', `/_admin/orders/${id(orderId)}/refund`, { amount }),
+    refund: (orderId: string, input: RefundInput = {}) => call<{ adjustmentItemIds: string[] }>('POST', `/_admin/orders/${id(orderId)}/refund`, input),
     shipments: async (orderId: string) =>
       (await call<{ shipments: SimShipment[] }>('GET', `/_admin/orders/${id(orderId)}`)).shipments,
     feeds: () => call<{ feedId: string; status: string; input: string | null }[]>('GET', '/_admin/feeds'),

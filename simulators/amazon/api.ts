@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ListingsPatchRequest, applyPatches, settleFeeds, validatePatches } from './catalog';
+import { financialEvents, orderFinancialEvents, type PostedEvent } from './finances';
 import { DEFAULT_VISIBILITY_TIMEOUT_S } from './queue';
 import { type AmazonStore, type SimOrder, PENDING_STATUSES, iso, orderItemView, orderView } from './store';
 import { formatRate, type Operation, type TokenBuckets } from './throttle';
@@ -15,6 +16,8 @@ export interface ApiContext {
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
   baseUrl: () => string;
   itemsPerPage: number;
+  /** listFinancialEvents shows nothing posted within this long of the request (Amazon: two minutes). */
+  financesListingDelayMs: number;
 }
 
 const TWO_MINUTES_MS = 120_000;
@@ -297,6 +300,66 @@ export function registerSpApi(app: FastifyInstance, ctx: ApiContext): void {
       payload.NextToken = next;
     }
     return { payload };
+  });
+
+  // --- Finances API v0: refunds exist only here ------------------------------------------------------
+  const eventCursors = new Map<string, { events: PostedEvent[]; offset: number; max: number }>();
+
+  function maxResults(value: unknown): number {
+    const max = value === undefined ? 100 : Number(value);
+    if (!Number.isInteger(max) || max < 1 || max > 100) throw invalid('MaxResultsPerPage must be between 1 and 100.');
+    return max;
+  }
+
+  /** A page of events (a snapshot taken at the first call; NextToken walks it). */
+  function eventsPage(events: PostedEvent[], max: number, offset: number): Record<string, unknown> {
+    const page = events.slice(offset, offset + max);
+    const payload: Record<string, unknown> = { FinancialEvents: financialEvents(page) };
+    if (offset + page.length < events.length) {
+      const token = randomBytes(24).toString('base64');
+      eventCursors.set(token, { events, offset: offset + page.length, max });
+      payload.NextToken = token;
+    }
+    return payload;
+  }
+
+  function continued(token: unknown): Record<string, unknown> | undefined {
+    if (token === undefined) return undefined;
+    const cursor = eventCursors.get(String(token));
+    if (!cursor) throw invalid('Invalid NextToken.');
+    return eventsPage(cursor.events, cursor.max, cursor.offset);
+  }
+
+  app.get('/finances/v0/orders/:orderId/financialEvents', async (request, reply) => {
+    await gate(request, reply, 'listFinancialEventsByOrderId');
+    const q = request.query as Record<string, unknown>;
+    const next = continued(q.NextToken);
+    if (next) return { payload: next };
+    const orderId = (request.params as { orderId: string }).orderId;
+    if (!/^\d{3}-\d{7}-\d{7}$/.test(orderId)) throw invalid('Bad order ID provided.');
+    // An order without money movements (not shipped yet, or not this seller's) simply has no events.
+    const order = store.orders.get(orderId);
+    return { payload: eventsPage(order ? orderFinancialEvents(order) : [], maxResults(q.MaxResultsPerPage), 0) };
+  });
+
+  app.get('/finances/v0/financialEvents', async (request, reply) => {
+    await gate(request, reply, 'listFinancialEvents');
+    const q = request.query as Record<string, unknown>;
+    const next = continued(q.NextToken);
+    if (next) return { payload: next };
+    const after = date(q.PostedAfter, 'PostedAfter');
+    const given = date(q.PostedBefore, 'PostedBefore');
+    const latest = store.now() - ctx.financesListingDelayMs;
+    if (given !== undefined && after === undefined) throw invalid('PostedAfter is required when PostedBefore is given.');
+    if (after !== undefined && after > latest) throw invalid('PostedAfter must be no later than two minutes before the request.');
+    if (given !== undefined && given > latest) throw invalid('PostedBefore must be no later than two minutes before the request.');
+    const before = given ?? latest;
+    if (after !== undefined && before <= after) throw invalid('PostedBefore must be later than PostedAfter.');
+    const events = [...store.orders.values()]
+      .flatMap((o) => orderFinancialEvents(o))
+      .filter((e) => (after === undefined || e.postedAt >= after) && e.postedAt < before)
+      .sort((a, b) => a.postedAt - b.postedAt);
+    return { payload: eventsPage(events, maxResults(q.MaxResultsPerPage), 0) };
   });
 
   app.post('/orders/v0/orders/:orderId/shipmentConfirmation', async (request, reply) => {

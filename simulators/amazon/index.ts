@@ -22,6 +22,11 @@ export interface AmazonSimulatorOptions {
   rateScale?: number;
   /** getOrderItems page size. */
   itemsPerPage?: number;
+  /**
+   * How long after posting a financial event is listed by listFinancialEvents (Amazon: two minutes, the default).
+   * Demos and end-to-end runs shorten it rather than wait.
+   */
+  financesListingDelayMs?: number;
   products?: { sku: string; price: string; stock: number }[];
 }
 
@@ -73,6 +78,7 @@ export async function startAmazonSimulator(options: AmazonSimulatorOptions = {})
     credentials: { clientId, clientSecret, refreshToken },
     baseUrl: () => url,
     itemsPerPage: options.itemsPerPage ?? 20,
+    financesListingDelayMs: options.financesListingDelayMs ?? 120_000,
   });
   registerAdmin(app, store);
 

@@ -41,6 +41,25 @@ export interface SimShipment {
   orderItems: { orderItemId: string; quantity: number }[];
 }
 
+/** One refunded order item inside a refund (Finances API ShipmentItem of a RefundEvent). */
+export interface SimRefundItem {
+  orderItemId: string;
+  sku: string;
+  /** OrderAdjustmentItemId: Amazon's id of this item's adjustment. */
+  adjustmentId: string;
+  quantity: number;
+  /** Positive decimal amounts given back; the Finances API shows them negative. */
+  principal: string;
+  tax: string;
+  shipping: string;
+}
+
+/** A refund as Amazon posts it to the seller's financial events (RefundEventList); there is no refund id. */
+export interface SimRefund {
+  postedAt: number;
+  items: SimRefundItem[];
+}
+
 export interface SimOrder {
   amazonOrderId: string;
   status: OrderStatus;
@@ -55,7 +74,7 @@ export interface SimOrder {
   buyerName: string;
   buyerEmail: string;
   shipments: SimShipment[];
-  refunds: { amount: string; at: string }[];
+  refunds: SimRefund[];
 }
 
 export interface SimListing {

@@ -13,6 +13,8 @@ export const USAGE_PLANS = {
   getFeed: { rate: 2, burst: 15 },
   getFeedDocument: { rate: 0.0222, burst: 10 },
   createRestrictedDataToken: { rate: 1, burst: 10 },
+  listFinancialEventsByOrderId: { rate: 0.5, burst: 30 },
+  listFinancialEvents: { rate: 0.5, burst: 30 },
 } as const;
 
 export type Operation = keyof typeof USAGE_PLANS;
@@ -40,7 +42,8 @@ export class TokenBuckets {
     const { burst } = USAGE_PLANS[op];
     const now = this.now();
     const bucket = this.buckets.get(op) ?? { tokens: burst, updatedAt: now };
-    const refilled = Math.min(burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.rate(op));
+    // A clock moved back (admin clock control) refills nothing rather than draining the bucket.
+    const refilled = Math.min(burst, bucket.tokens + (Math.max(0, now - bucket.updatedAt) / 1000) * this.rate(op));
     const ok = refilled >= 1;
     this.buckets.set(op, { tokens: ok ? refilled - 1 : refilled, updatedAt: now });
     return ok;

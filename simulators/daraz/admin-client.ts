@@ -10,6 +10,12 @@ export interface DarazAdminClient {
   bulkOrders(input: { count: number; sku: string; unitPrice: string; startAt: number; stepMs: number }): Promise<{ order_ids: string[] }>;
   order(orderId: string): Promise<{ orderId: string; items: { orderItemId: string; sku: string; status: string; packageId: string }[] }>;
   setStatus(orderId: string, input: { status: string; itemIds?: string[] }): Promise<unknown>;
+  /** A return (or refund-only request) of these units, refunded at once unless `reverseStatus` says otherwise. */
+  refund(
+    orderId: string,
+    input: { itemIds: string[]; requestType?: 'RETURN' | 'ONLY_REFUND'; reverseStatus?: string; amounts?: Record<string, string>; reason?: string },
+  ): Promise<{ reverse_order_id: string; reverse_order_line_ids: string[] }>;
+  setReverseStatus(reverseOrderId: string, input: { reverseStatus: string; lineIds?: string[] }): Promise<unknown>;
   packages(orderId: string): Promise<{ packageId: string; itemIds: string[]; trackingNumber: string; status: string }[]>;
   product(sku: string): Promise<{ sellerSku: string; price: string; quantity: number }>;
   putProduct(sku: string, input: { price?: string; quantity?: number }): Promise<unknown>;
@@ -37,6 +43,8 @@ export function darazAdmin(baseUrl: string): DarazAdminClient {
     bulkOrders: (input) => call('POST', '/orders/bulk', input),
     order: (id) => call('GET', `/orders/${id}`),
     setStatus: (id, input) => call('POST', `/orders/${id}/status`, input),
+    refund: (id, input) => call('POST', `/orders/${id}/refund`, input),
+    setReverseStatus: (id, input) => call('POST', `/reverse-orders/${id}/status`, input),
     packages: (id) => call('GET', `/packages${q(id)}`),
     product: (sku) => call('GET', `/products/${encodeURIComponent(sku)}`),
     putProduct: (sku, input) => call('PUT', `/products/${encodeURIComponent(sku)}`, input),

@@ -2,7 +2,7 @@ import { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type RestContext } from './api';
 import { assertLoopback, DarazSettings } from './options';
-import { cents, fromCents, randomToken, type SimItem, type SimOrder } from './state';
+import { cents, fromCents, randomToken, type SimItem, type SimOrder, type SimReverseOrder } from './state';
 
 // Admin API (/_admin): what buyers, the platform and the test operator do; never part of the vendor surface.
 
@@ -41,6 +41,29 @@ const FaultInput = z.object({
   dropPushes: z.number().int().nonnegative().optional(),
 });
 const ProductInput = z.object({ price: Amount.optional(), quantity: z.number().int().nonnegative().optional(), name: z.string().optional() });
+
+const RefundInput = z.object({
+  /** The units (order items) the buyer returns or is refunded for. */
+  itemIds: z.array(z.string()).min(1),
+  requestType: z.enum(['RETURN', 'ONLY_REFUND']).default('RETURN'),
+  /** Where the reverse lines start; REFUND_SUCCESS means the buyer has the money back. */
+  reverseStatus: z.string().default('REFUND_SUCCESS'),
+  /** Refund per order item id; default its paid price. */
+  amounts: z.record(z.string(), Amount).optional(),
+  reason: z.string().default('Changed mind'),
+});
+
+/** Refunded return lines make their units `returned` on the order; the order changes and Daraz pushes. */
+function settleReverse(ctx: RestContext, order: SimOrder, reverse: SimReverseOrder, now: number): void {
+  const returned = reverse.requestType === 'RETURN' ? reverse.lines.filter((l) => l.reverseStatus === 'REFUND_SUCCESS').map((l) => l.orderItemId) : [];
+  const items = order.items.filter((i) => returned.includes(i.orderItemId) && i.status !== 'returned');
+  for (const item of items) {
+    item.status = 'returned';
+    item.updatedAt = now;
+  }
+  order.updatedAt = now;
+  ctx.push.reverseLines(reverse, reverse.lines.filter((l) => l.modifiedAt === now));
+}
 
 function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send({ error: 'invalid admin input', issues: error.issues });
@@ -140,6 +163,58 @@ export function registerAdmin(app: FastifyInstance, ctx: RestContext): void {
     order.updatedAt = now;
     ctx.push.orderItems(order, items);
     return { order_id: order.orderId, items: items.length };
+  });
+
+  // The buyer returns units (or is refunded without a return) and Daraz refunds them: a reverse order with one
+  // line per unit, pushed as msg_type 10. Returned units read `returned` on the order once refunded.
+  app.post('/_admin/orders/:id/refund', async (req, reply) => {
+    const order = ctx.state.orders.get((req.params as { id: string }).id);
+    if (!order) return reply.code(404).send({ error: 'no such order' });
+    const input = RefundInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(reply, input.error);
+    const taken = new Set([...ctx.state.reverseOrders.values()].filter((r) => r.requestType !== 'CANCEL').flatMap((r) => r.lines.map((l) => l.orderItemId)));
+    const items = order.items.filter((i) => input.data.itemIds.includes(i.orderItemId));
+    if (items.length !== input.data.itemIds.length) return reply.code(404).send({ error: 'unknown order item' });
+    const refusal = items.find((i) => i.status === 'canceled' || taken.has(i.orderItemId));
+    if (refusal) return reply.code(409).send({ error: `item ${refusal.orderItemId} is cancelled or already in a return` });
+    const now = Date.now();
+    const reverse: SimReverseOrder = {
+      reverseOrderId: ctx.state.nextId(600_000_000_000_000),
+      orderId: order.orderId,
+      requestType: input.data.requestType,
+      lines: items.map((i) => ({
+        reverseOrderLineId: ctx.state.nextId(700_000_000_000_000),
+        orderItemId: i.orderItemId,
+        sku: i.sku,
+        reverseStatus: input.data.reverseStatus,
+        ofcStatus: input.data.requestType === 'RETURN' ? 'RETURN_RECEIVED' : 'NONE',
+        refundAmount: fromCents(cents(input.data.amounts?.[i.orderItemId] ?? i.paidPrice)),
+        itemUnitPrice: i.itemPrice,
+        reasonText: input.data.reason,
+        createdAt: now,
+        modifiedAt: now,
+      })),
+    };
+    ctx.state.reverseOrders.set(reverse.reverseOrderId, reverse);
+    settleReverse(ctx, order, reverse, now);
+    return { reverse_order_id: reverse.reverseOrderId, reverse_order_line_ids: reverse.lines.map((l) => l.reverseOrderLineId) };
+  });
+
+  // Moves reverse lines on (e.g. REQUEST_INITIATE -> REFUND_SUCCESS).
+  app.post('/_admin/reverse-orders/:id/status', async (req, reply) => {
+    const reverse = ctx.state.reverseOrders.get((req.params as { id: string }).id);
+    const order = reverse ? ctx.state.orders.get(reverse.orderId) : undefined;
+    if (!reverse || !order) return reply.code(404).send({ error: 'no such reverse order' });
+    const input = z.object({ reverseStatus: z.string().min(1), lineIds: z.array(z.string()).optional() }).safeParse(req.body);
+    if (!input.success) return invalid(reply, input.error);
+    const now = Date.now();
+    for (const line of reverse.lines) {
+      if (input.data.lineIds && !input.data.lineIds.includes(line.reverseOrderLineId)) continue;
+      line.reverseStatus = input.data.reverseStatus;
+      line.modifiedAt = now;
+    }
+    settleReverse(ctx, order, reverse, now);
+    return { ok: true };
   });
 
   app.get('/_admin/packages', async (req) => {

@@ -512,7 +512,70 @@ const tokenRefresh: Handler = (ctx, p, now) => {
   return tokenBody(ctx, ctx.state.issueToken({ ...ctx.tokenLifetimes, now, refreshExpiresAt: old.refreshExpiresAt }), now);
 };
 
+/**
+ * GetReverseOrdersForSeller (Lazada Open Platform, `result{total, page_no, page_size, items[]}`): a reverse order
+ * per return, refund-only or cancellation request, one line per unit. Amounts are in cents (except VN); line
+ * times are epoch seconds, as integrators report them. Daraz documents nothing of its own here, so this follows
+ * Lazada's page (regional-marketplaces.md, unverified item 6).
+ */
+const reverseOrders: Handler = (ctx, p) => {
+  const pageSize = p.page_size === undefined ? 10 : Number(p.page_size);
+  const pageNo = p.page_no === undefined ? 1 : Number(p.page_no);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) return fail('InvalidParameter', 'page_size must be between 1 and 100');
+  if (!Number.isInteger(pageNo) || pageNo < 1) return fail('InvalidParameter', 'page_no must be at least 1');
+  const statuses = p.reverse_status_list === undefined ? undefined : (parseJsonParam(p.reverse_status_list) as unknown);
+  if (statuses !== undefined && !Array.isArray(statuses)) return fail('InvalidParameter', 'reverse_status_list must be a JSON array');
+  const matches = [...ctx.state.reverseOrders.values()]
+    .filter((r) => p.trade_order_id === undefined || r.orderId === p.trade_order_id)
+    .filter((r) => p.reverse_order_id === undefined || r.reverseOrderId === p.reverse_order_id)
+    .filter((r) => !Array.isArray(statuses) || r.lines.some((l) => statuses.includes(l.reverseStatus)))
+    .sort((a, b) => Number(BigInt(a.reverseOrderId) - BigInt(b.reverseOrderId)));
+  const page = matches.slice((pageNo - 1) * pageSize, pageNo * pageSize);
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  return {
+    status: 200,
+    body: {
+      code: '0',
+      result: {
+        success: true,
+        total: matches.length,
+        page_no: pageNo,
+        page_size: pageSize,
+        items: page.map((r) => ({
+          reverse_order_id: id(ctx, r.reverseOrderId),
+          trade_order_id: id(ctx, r.orderId),
+          request_type: r.requestType,
+          is_rtm: r.requestType === 'RETURN',
+          shipping_type: 'DEFAULT',
+          reverse_order_lines: r.lines.map((l) => ({
+            reverse_order_line_id: id(ctx, l.reverseOrderLineId),
+            trade_order_line_id: id(ctx, l.orderItemId),
+            reverse_status: l.reverseStatus,
+            is_need_refund: String(r.requestType !== 'CANCEL' || l.reverseStatus.includes('REFUND')),
+            ofc_status: l.ofcStatus,
+            product: { product_id: 0, product_sku: l.sku },
+            buyer: { buyer_id: 0 },
+            trade_order_gmt_create: seconds(ctx.state.orders.get(r.orderId)?.createdAt ?? l.createdAt),
+            refund_amount: Number(cents(l.refundAmount)),
+            reason_text: l.reasonText,
+            reason_code: 0,
+            refund_payment_method: 'Wallet',
+            return_order_line_gmt_create: seconds(l.createdAt),
+            return_order_line_gmt_modified: seconds(l.modifiedAt),
+            is_dispute: false,
+            seller_sku_id: l.sku,
+            item_unit_price: Number(cents(l.itemUnitPrice)),
+            platform_sku_id: `${l.sku}-${VENTURES[ctx.country].site.toUpperCase()}`,
+          })),
+        })),
+      },
+      request_id: requestId(),
+    },
+  };
+};
+
 const HANDLERS: Record<string, Handler> = {
+  '/reverse/getreverseordersforseller': reverseOrders,
   '/orders/get': listOrders,
   '/order/get': getOrder,
   '/order/items/get': getOrderItems,

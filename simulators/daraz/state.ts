@@ -39,6 +39,31 @@ export interface SimOrder {
   updatedAt: number;
 }
 
+/**
+ * A reverse order (return, refund-only or cancellation) as /reverse/getreverseordersforseller shows it: one line
+ * per unit (trade order line), each with its own reverse_status and refund_amount.
+ */
+export interface SimReverseLine {
+  reverseOrderLineId: string;
+  orderItemId: string;
+  sku: string;
+  reverseStatus: string;
+  ofcStatus: string;
+  /** Decimal text in the venture currency; the API shows cents. */
+  refundAmount: string;
+  itemUnitPrice: string;
+  reasonText: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface SimReverseOrder {
+  reverseOrderId: string;
+  orderId: string;
+  requestType: 'RETURN' | 'ONLY_REFUND' | 'CANCEL';
+  lines: SimReverseLine[];
+}
+
 export interface SimPackage {
   packageId: string;
   orderId: string;
@@ -107,6 +132,7 @@ export class DarazState {
   readonly orders = new Map<string, SimOrder>();
   readonly products = new Map<string, SimProduct>();
   readonly packages = new Map<string, SimPackage>();
+  readonly reverseOrders = new Map<string, SimReverseOrder>();
   readonly tokens = new Map<string, Token>();
   readonly authCodes = new Map<string, number>();
   faults: Faults = newFaults();

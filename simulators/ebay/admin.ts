@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AMOUNT, fromCents, toCents } from './decimal';
 import { type Notifier } from './notifier';
 import { renderFulfillment } from './render';
-import { digits, orderTotal, type EbayStore, type SimLine, type SimOrder } from './store';
+import { digits, issueRefund, orderTotal, type EbayStore, type SimLine, type SimOrder } from './store';
 
 // Operator/test controls under /_admin: what a buyer or eBay itself would do, plus fault switches.
 
@@ -32,7 +32,13 @@ export const EditOrderInput = z.object({
 });
 export type EditOrderInput = z.input<typeof EditOrderInput>;
 
-export const RefundInput = z.object({ amount: Amount.optional() });
+/** An order-level amount (default: the rest of the order), or money per line item as issueRefund's refundItems. */
+export const RefundInput = z.object({
+  amount: Amount.optional(),
+  lines: z.array(z.object({ lineItemId: z.string().min(1), amount: Amount })).min(1).optional(),
+  reason: z.string().optional(),
+});
+export type RefundInput = z.input<typeof RefundInput>;
 export const ProductInput = z.object({ price: Amount, stock: z.number().int().nonnegative(), currency: z.string().optional(), published: z.boolean().optional() });
 export type ProductInput = z.input<typeof ProductInput>;
 
@@ -164,14 +170,10 @@ export function registerAdmin(app: FastifyInstance, state: AdminState): void {
     if (!order) return notFound(reply, 'order');
     const parsed = RefundInput.safeParse(req.body ?? {});
     if (!parsed.success) return invalid(reply, parsed.error);
-    const total = toCents(orderTotal(order));
-    const done = order.refunds.reduce((n, r) => n + toCents(r.amount), 0n);
-    const amount = parsed.data.amount ? toCents(parsed.data.amount) : total - done;
-    if (amount <= 0n || done + amount > total) return reply.code(409).send({ error: 'refund exceeds what was paid' });
-    const refund = { refundId: digits(10), amount: fromCents(amount), refundDate: store.stamp() };
-    order.refunds.push(refund);
-    order.paymentStatus = done + amount === total ? 'FULLY_REFUNDED' : 'PARTIALLY_REFUNDED';
-    store.touch(order);
+    if (parsed.data.amount && parsed.data.lines) return reply.code(400).send({ error: 'give an order-level amount or lines, not both' });
+    const refund = issueRefund(store, order, parsed.data);
+    if ('errorId' in refund) return reply.code(409).send({ error: refund.message });
+    // eBay publishes no notification for refunds: sellers see them by reading the order again.
     return { refundId: refund.refundId, orderPaymentStatus: order.paymentStatus };
   });
 

@@ -6,7 +6,7 @@ import { errorBody, INVALID_TOKEN, requestError, systemError, THROTTLED, type Eb
 import { parseOrderFilter } from './filter';
 import { type Notifier } from './notifier';
 import { fulfillmentHref, renderFulfillment, renderInventoryItem, renderOffer, renderOrder } from './render';
-import { digits, newToken, orderFulfillmentStatus, type EbayStore, type SimOrder } from './store';
+import { digits, issueRefund, newToken, orderFulfillmentStatus, type EbayStore, type SimOrder } from './store';
 
 // The vendor-facing routes: OAuth token, Sell Fulfillment, Sell Inventory, Notification public keys.
 
@@ -233,7 +233,49 @@ function registerFulfillment(app: FastifyInstance, ctx: ApiContext): void {
       .header('location', fulfillmentHref(ctx.baseUrl(), order.orderId, fulfillment.fulfillmentId))
       .send();
   });
+
+  // issueRefund: eBay processes it asynchronously and answers PENDING; the simulator settles it at once, so
+  // the next getOrder shows it (line-level under lineItems[].refunds, order-level in paymentSummary.refunds).
+  app.post<{ Params: { orderId: string } }>(`${FULFILLMENT}/order/:orderId/issue_refund`, async (req, reply) => {
+    const order = findOrder(req.params.orderId);
+    if (!order) return bad(reply, 34913, 'Can not find the order.', 404);
+    const parsed = IssueRefundRequest.safeParse(req.body);
+    if (!parsed.success || req.body === undefined || req.body === null) return bad(reply, 34902, "Request can't be empty.");
+    const body = parsed.data;
+    if (!body.reasonForRefund) return bad(reply, 34903, 'The refund reason must be specified.');
+    if (body.comment && body.comment.length > 1000) return bad(reply, 34921, "The comment exceeds the length limit, please make sure it doesn't exceed 1000 characters.");
+    const items = body.refundItems ?? [];
+    if (items.length === 0 && !body.orderLevelRefundAmount) return bad(reply, 34905, 'Either orderLevelRefundAmount or refundItems must be specified.');
+    const amounts = [...items.map((i) => i.refundAmount), ...(items.length === 0 ? [body.orderLevelRefundAmount] : [])];
+    for (const a of amounts) {
+      if (!a?.value) return bad(reply, 34906, 'The amount value must be specified.');
+      if (!AMOUNT.test(a.value) || toCents(a.value) <= 0n) return bad(reply, 34907, 'The amount value must be positive and within two decimals.');
+      if (!a.currency) return bad(reply, 34908, 'The amount currency must be specified.');
+      if (a.currency !== order.currency) return bad(reply, 34909, "The amount currency isn't correct.");
+    }
+    if (items.some((i) => !i.lineItemId)) return bad(reply, 34910, 'Either legacyReference or lineItemId must be specified for item level refund.');
+    if (order.paymentStatus === 'PENDING' || order.paymentStatus === 'FAILED') {
+      return bad(reply, 34929, 'You cannot refund this order yet since the buyer payment has not been processed. Please try again later.', 409);
+    }
+    const refund = issueRefund(store, order, {
+      ...(items.length > 0
+        ? { lines: items.map((i) => ({ lineItemId: i.lineItemId!, amount: i.refundAmount!.value! })) }
+        : { amount: body.orderLevelRefundAmount!.value! }),
+      reason: body.reasonForRefund,
+      ...(body.comment ? { comment: body.comment } : {}),
+    });
+    if ('errorId' in refund) return bad(reply, refund.errorId, refund.message, refund.status);
+    return { refundId: refund.refundId, refundStatus: 'PENDING' };
+  });
 }
+
+const SimpleAmount = z.object({ value: z.string().optional(), currency: z.string().optional() });
+const IssueRefundRequest = z.object({
+  reasonForRefund: z.string().optional(),
+  comment: z.string().optional(),
+  refundItems: z.array(z.object({ refundAmount: SimpleAmount.optional(), lineItemId: z.string().optional(), legacyReference: z.unknown().optional() })).optional(),
+  orderLevelRefundAmount: SimpleAmount.optional(),
+});
 
 const BulkPriceQuantity = z.object({
   requests: z.array(

@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { registerAdmin, type CreateOrderInput, type EditOrderInput, type FaultInput, type ProductInput } from './admin';
+import { registerAdmin, type CreateOrderInput, type EditOrderInput, type FaultInput, type ProductInput, type RefundInput } from './admin';
 import { registerApi } from './api';
 import { type Delivery, Notifier } from './notifier';
 import { EbayStore, type SimProduct } from './store';
@@ -31,7 +31,8 @@ export interface EbaySimulatorAdmin {
   createOrder(input: CreateOrderInput): Promise<{ orderId: string; lineItemIds: string[] }>;
   editOrder(orderId: string, input: EditOrderInput): Promise<void>;
   cancelOrder(orderId: string): Promise<void>;
-  refundOrder(orderId: string, input?: { amount?: string }): Promise<{ refundId: string }>;
+  /** An order-level amount (default: the rest), or money per line item (issueRefund's refundItems). */
+  refundOrder(orderId: string, input?: RefundInput): Promise<{ refundId: string }>;
   product(sku: string): Promise<SimProduct>;
   stock(sku: string): Promise<number>;
   price(sku: string): Promise<string>;
@@ -121,6 +122,6 @@ export function createEbayAdminClient(baseUrl: string): EbaySimulatorAdmin {
   };
 }
 
-export type { CreateOrderInput, EditOrderInput, FaultInput, ProductInput } from './admin';
+export type { CreateOrderInput, EditOrderInput, FaultInput, ProductInput, RefundInput } from './admin';
 export type { Delivery } from './notifier';
 export type { SimProduct } from './store';

@@ -81,8 +81,10 @@ export function renderOrder(order: SimOrder, apiBase: string, detail: boolean, n
         amount: amount(total, c),
         paymentStatus: order.paymentStatus === 'PENDING' ? 'PENDING' : 'PAID',
       }],
-      refunds: order.refunds.map((r) => ({
+      // Line-level refunds are reported on their lines only (OrderRefund: "does not include line item level refunds").
+      refunds: order.refunds.filter((r) => !r.lines).map((r) => ({
         refundId: r.refundId,
+        refundReferenceId: `${r.refundId}R`,
         refundDate: r.refundDate,
         amount: amount(r.amount, c),
         refundStatus: 'REFUNDED',
@@ -109,7 +111,9 @@ export function renderOrder(order: SimOrder, apiBase: string, detail: boolean, n
         deliveryCost: { shippingCost: amount('0.00', c) },
         appliedPromotions: [],
         taxes: [],
-        refunds: [],
+        refunds: order.refunds.flatMap((r) =>
+          (r.lines ?? []).filter((x) => x.lineItemId === l.lineItemId).map((x) => ({ refundId: r.refundId, refundDate: r.refundDate, amount: amount(x.amount, c) })),
+        ),
         soldFormat: 'FIXED_PRICE',
         listingMarketplaceId: MARKETPLACE_ID,
         purchaseMarketplaceId: MARKETPLACE_ID,

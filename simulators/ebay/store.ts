@@ -46,8 +46,13 @@ export interface SimFulfillment {
 
 export interface SimRefund {
   refundId: string;
+  /** Everything this refund paid back (the sum of its lines for a line-level refund). */
   amount: string;
   refundDate: string;
+  /** Line-level refund (issueRefund refundItems): shown under lineItems[].refunds instead of paymentSummary. */
+  lines?: { lineItemId: string; amount: string }[];
+  reason?: string;
+  comment?: string;
 }
 
 export interface SimOrder {
@@ -119,6 +124,59 @@ export function orderTotal(order: SimOrder): string {
   return fromCents(orderSubtotal(order) + toCents(order.shippingCost));
 }
 
+export interface RefundRequest {
+  /** orderLevelRefundAmount; absent with `lines`, and absent altogether = the rest of the order. */
+  amount?: string;
+  /** refundItems: money per line item. */
+  lines?: { lineItemId: string; amount: string }[];
+  reason?: string;
+  comment?: string;
+}
+
+/** Why eBay refuses a refund: issueRefund's errorId, HTTP status and message. */
+export interface RefundRefusal {
+  errorId: number;
+  status: 400 | 409;
+  message: string;
+}
+
+/** Records a refund as eBay would once processed, or says why eBay would refuse it. */
+export function issueRefund(store: EbayStore, order: SimOrder, request: RefundRequest): SimRefund | RefundRefusal {
+  const total = toCents(orderTotal(order));
+  const done = order.refunds.reduce((n, r) => n + toCents(r.amount), 0n);
+  let amount: bigint;
+  if (request.lines?.length) {
+    amount = 0n;
+    for (const ref of request.lines) {
+      const line = order.lines.find((l) => l.lineItemId === ref.lineItemId);
+      if (!line) return { errorId: 34914, status: 400, message: "Can't find the item in the order." };
+      const cents = toCents(ref.amount);
+      const before = order.refunds.flatMap((r) => r.lines ?? []).filter((l) => l.lineItemId === ref.lineItemId).reduce((n, l) => n + toCents(l.amount), 0n);
+      if (cents <= 0n) return { errorId: 34907, status: 400, message: 'The amount value must be positive and within two decimals.' };
+      if (before + cents > toCents(line.unitPrice) * BigInt(line.quantity)) {
+        return { errorId: 34924, status: 409, message: 'The item refund amount exceeds the item remaining amount.' };
+      }
+      amount += cents;
+    }
+  } else {
+    amount = request.amount ? toCents(request.amount) : total - done;
+  }
+  if (done >= total) return { errorId: 34917, status: 400, message: 'This order was already refunded.' };
+  if (amount <= 0n || done + amount > total) return { errorId: 34915, status: 400, message: 'The refund amount exceeds order amount.' };
+  const refund: SimRefund = {
+    refundId: digits(10),
+    amount: fromCents(amount),
+    refundDate: store.stamp(),
+    ...(request.lines?.length ? { lines: request.lines.map((l) => ({ lineItemId: l.lineItemId, amount: fromCents(toCents(l.amount)) })) } : {}),
+    ...(request.reason ? { reason: request.reason } : {}),
+    ...(request.comment ? { comment: request.comment } : {}),
+  };
+  order.refunds.push(refund);
+  order.paymentStatus = done + amount === total ? 'FULLY_REFUNDED' : 'PARTIALLY_REFUNDED';
+  store.touch(order);
+  return refund;
+}
+
 export class EbayStore {
   readonly products = new Map<string, SimProduct>();
   readonly orders = new Map<string, SimOrder>();
@@ -134,9 +192,12 @@ export class EbayStore {
 
   constructor(readonly dailyQuota: number) {}
 
-  /** Strictly increasing timestamps, so lastModifiedDate always moves forward. */
+  /**
+   * Never decreasing and never ahead of the clock, as on eBay: two changes in the same millisecond share a stamp
+   * (stamping ahead would hide the newest orders from a lastmodifieddate window that ends now).
+   */
   stamp(): string {
-    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    this.lastStamp = Math.max(Date.now(), this.lastStamp);
     return new Date(this.lastStamp).toISOString();
   }
 

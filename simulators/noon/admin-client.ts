@@ -7,8 +7,10 @@ export interface NoonAdminClient {
     warehouseCode?: string;
     createdAt?: number;
   }): Promise<{ fbpi_order_nr: string; mp_item_nrs: string[] }>;
-  order(nr: string): Promise<{ items: { mpItemNr: string; partnerSku: string; mpStatus: string; integrationStatus: string }[] }>;
+  order(nr: string): Promise<{ items: { mpItemNr: string; partnerSku: string; mpStatus: string; integrationStatus: string; refund?: { refundNr: string } }[] }>;
   cancel(nr: string, input?: { itemNrs?: string[]; reason?: string }): Promise<unknown>;
+  /** noon refunds these shipped units (one refund reference for them all). */
+  refund(nr: string, input: { itemNrs: string[]; amounts?: Record<string, number>; reason?: string }): Promise<{ refund_nr: string }>;
   shipments(nr: string): Promise<{ integrationShipmentNr: string; awbs: { courier: string; awb_nr: string }[]; itemNrs: string[] }[]>;
   product(sku: string): Promise<{ stock: Record<string, number>; prices: Record<string, { price: number | null }> }>;
   putProduct(sku: string, input: { qty: number }): Promise<unknown>;
@@ -36,6 +38,7 @@ export function noonAdmin(baseUrl: string): NoonAdminClient {
     createOrder: (input) => call('POST', '/orders', input),
     order: (nr) => call('GET', `/orders/${nr}`),
     cancel: (nr, input = {}) => call('POST', `/orders/${nr}/cancel`, input),
+    refund: (nr, input) => call('POST', `/orders/${nr}/refund`, input),
     shipments: (nr) => call('GET', `/shipments${q(nr)}`),
     product: (sku) => call('GET', `/products/${encodeURIComponent(sku)}`),
     putProduct: (sku, input) => call('PUT', `/products/${encodeURIComponent(sku)}`, input),

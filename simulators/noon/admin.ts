@@ -20,6 +20,12 @@ const FaultInput = z.object({
   dropWebhooks: z.number().int().nonnegative().optional(),
 });
 const CancelInput = z.object({ itemNrs: z.array(z.string()).optional(), reason: z.string().default('CUSTOMER_CANCELLED') });
+const RefundInput = z.object({
+  itemNrs: z.array(z.string()).min(1),
+  /** Per unit (mp_item_nr), major units; default the unit's invoice price. */
+  amounts: z.record(z.string(), z.number().nonnegative()).optional(),
+  reason: z.string().default('CUSTOMER_RETURN'),
+});
 const WebhookInput = z.object({ url: z.string().url(), credentials: z.record(z.string(), z.string()), eventTypes: z.array(z.string()).optional() });
 
 function invalid(reply: FastifyReply, error: z.ZodError): FastifyReply {
@@ -77,6 +83,25 @@ export function registerAdmin(app: FastifyInstance, ctx: NoonContext): void {
     }
     ctx.notifier.publish(order.fbpiOrderNr, ctx.settings.updateEventType);
     return { ok: true };
+  });
+
+  // noon refunds shipped units to the customer (a return or an RTO) and says so on the order.
+  app.post('/_admin/orders/:nr/refund', async (req, reply) => {
+    const order = state.orders.get((req.params as { nr: string }).nr);
+    if (!order) return reply.code(404).send({ error: 'no such order' });
+    const input = RefundInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(reply, input.error);
+    const items = order.items.filter((i) => input.data.itemNrs.includes(i.mpItemNr));
+    if (items.length !== input.data.itemNrs.length) return reply.code(404).send({ error: 'unknown item' });
+    const refusal = items.find((i) => i.integrationStatus !== 'INTEGRATION_ITEM_STATUS_SHIPPED' || i.refund);
+    if (refusal) return reply.code(409).send({ error: `item ${refusal.mpItemNr} is not shipped or already refunded` });
+    const refundNr = `NRF${String(300_000_000 + state.next())}`;
+    const refundedAt = Math.floor(Date.now() / 1000) * 1000;
+    for (const item of items) {
+      item.refund = { refundNr, amount: input.data.amounts?.[item.mpItemNr] ?? item.price, refundedAt, reason: input.data.reason };
+    }
+    ctx.notifier.publish(order.fbpiOrderNr, ctx.settings.updateEventType);
+    return { refund_nr: refundNr };
   });
 
   app.get('/_admin/shipments', async (req) => {

@@ -53,6 +53,11 @@ export function orderJson(order: NoonOrder): Record<string, unknown> {
       integration_status: i.integrationStatus,
       delivered_invoice_price: i.price,
       cancellation_reason_code: i.cancellationReasonCode,
+      // Unverified fields (see NoonRefund): null until noon refunds the unit.
+      refund_nr: i.refund?.refundNr ?? null,
+      refunded_amount: i.refund?.amount ?? null,
+      refunded_at: i.refund ? new Date(i.refund.refundedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+      refund_reason_code: i.refund?.reason ?? null,
     })),
   };
 }

@@ -13,6 +13,18 @@ export type IntegrationStatus =
   | 'INTEGRATION_ITEM_STATUS_OUT_OF_STOCK'
   | 'INTEGRATION_ITEM_STATUS_SHIPPED';
 
+/**
+ * A unit noon refunded to the customer (after a customer return or an RTO). FBPI documents no return or refund
+ * fields (regional-marketplaces.md B.2, unverified item 5): this is the plainest model, a reference shared by the
+ * units refunded together, the amount per unit in major units and the time.
+ */
+export interface NoonRefund {
+  refundNr: string;
+  amount: number;
+  refundedAt: number;
+  reason: string;
+}
+
 export interface NoonItem {
   mpItemNr: string;
   partnerSku: string;
@@ -20,6 +32,7 @@ export interface NoonItem {
   integrationStatus: IntegrationStatus;
   price: number;
   cancellationReasonCode: string | null;
+  refund?: NoonRefund;
 }
 
 export interface NoonOrder {

@@ -38,6 +38,7 @@ export class OdooEngine {
     readonly database: string,
     readonly users: SimUser[],
     private readonly notifyUrl: string | undefined,
+    private readonly notifyHeaders: Record<string, string> = {},
   ) {
     this.profile = versionProfile(version);
     this.models = buildModels(this.profile);
@@ -132,7 +133,7 @@ export class OdooEngine {
     if (this.notifyUrl && intents.length > 0) {
       env.context = {};
       for (const body of buildPayloads(env, intents, this.database)) {
-        const sending = post(this.notifyUrl, body).then((s) => this.sent.push(s));
+        const sending = post(this.notifyUrl, body, this.notifyHeaders).then((s) => this.sent.push(s));
         this.pending.add(sending);
         void sending.finally(() => this.pending.delete(sending));
       }

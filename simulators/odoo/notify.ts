@@ -43,12 +43,19 @@ export function buildPayloads(env: Env, intents: Notification[], database: strin
     }));
     payloads.push({ event: 'delivery.done', database, model: 'stock.picking', record: { ...picking, client_order_ref: order?.client_order_ref ?? false, lines } });
   }
+  // A sale order cancelled in Odoo (by a person or a call): the order side mirrors it on the channel.
+  for (const orderId of new Set(intents.filter((n) => n.event === 'sale.cancelled').map((n) => n.sale_order_id as number))) {
+    if (!env.store.get('sale.order', orderId)) continue;
+    const [order] = readRecords(env, 'sale.order', [orderId], ['name', 'state', 'client_order_ref', 'origin', 'write_date']);
+    payloads.push({ event: 'sale.cancelled', database, model: 'sale.order', record: order });
+  }
   return payloads;
 }
 
-export async function post(url: string, body: Record<string, unknown>): Promise<SentNotification> {
+/** `headers`: what the webhook action is configured to add (the shared-secret header channelsync expects). */
+export async function post(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<SentNotification> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
     await res.arrayBuffer();
     return { body, status: res.status };
   } catch {

@@ -49,6 +49,8 @@ export function seedBase(env: Env, logins: string[]): void {
   const whView = createRecord(env, 'stock.location', { name: 'WH', usage: 'view' });
   const whStock = createRecord(env, 'stock.location', { name: 'Stock', usage: 'internal', location_id: whView });
   createRecord(env, 'stock.warehouse', { name: 'My Warehouse', code: 'WH', lot_stock_id: whStock, company_id: 1 });
+  // Odoo's "Virtual Locations/Scrap", the default destination of stock.scrap.
+  createRecord(env, 'stock.location', { name: 'Scrap', usage: 'inventory', scrap_location: true });
   createRecord(env, 'delivery.carrier', { name: 'Standard Delivery' });
 }
 

@@ -18,8 +18,10 @@ export interface OdooSimulatorOptions {
   users?: SimUser[];
   /** Loaded at start when it exists; /_admin/state/save writes it. */
   stateFile?: string;
-  /** Loopback URL that receives stock and delivery notifications. */
+  /** Loopback URL that receives stock, delivery and sale-cancellation notifications. */
   notifyUrl?: string;
+  /** Headers every notification carries (the webhook action's configured shared-secret header). */
+  notifyHeaders?: Record<string, string>;
   seed?: 'demo' | 'empty';
 }
 
@@ -38,7 +40,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions): Promise
   if (options.notifyUrl) assertLoopback(options.notifyUrl);
   const users = (options.users ?? [{ login: 'admin', password: 'admin' }]).map((u) => ({ ...u, apiKey: u.apiKey ?? randomBytes(20).toString('hex') }));
   const database = options.database ?? 'odoo';
-  const engine = new OdooEngine(options.version, database, users, options.notifyUrl);
+  const engine = new OdooEngine(options.version, database, users, options.notifyUrl, options.notifyHeaders);
   engine.seed(options.seed ?? 'demo');
   if (options.stateFile && existsSync(options.stateFile)) await engine.store.loadFrom(options.stateFile);
 

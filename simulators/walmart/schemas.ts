@@ -68,6 +68,8 @@ export const RefundBody = z.object({
         .array(
           z.object({
             lineNumber: z.string().min(1),
+            /** Full refund of the line with every applicable charge (tax, shipping); the charges then only give the reason. */
+            isFullRefund: z.boolean().optional(),
             refunds: z.object({
               refund: z
                 .array(
@@ -75,7 +77,17 @@ export const RefundBody = z.object({
                     refundComments: z.string().optional(),
                     refundCharges: z.object({
                       refundCharge: z
-                        .array(z.object({ refundReason: z.string().min(1), charge: z.object({ chargeAmount: z.object({ currency: z.string(), amount: z.number() }) }) }))
+                        .array(
+                          z.object({
+                            refundReason: z.string().min(1),
+                            charge: z.object({
+                              chargeType: z.enum(['PRODUCT', 'SHIPPING']).default('PRODUCT'),
+                              chargeName: z.string().optional(),
+                              chargeAmount: z.object({ currency: z.string(), amount: z.number() }),
+                              tax: z.object({ taxName: z.string().optional(), taxAmount: z.object({ currency: z.string(), amount: z.number() }) }).nullish(),
+                            }),
+                          }),
+                        )
                         .min(1),
                     }),
                   }),
@@ -159,7 +171,20 @@ export const AdminCancel = z.object({
 export type AdminCancel = z.input<typeof AdminCancel>;
 
 export const AdminRefund = z.object({
-  lines: z.array(z.object({ lineNumber: z.string(), amount: Decimal, reason: z.string().default('CustomerChangedMind'), comments: z.string().optional() })).min(1),
+  lines: z
+    .array(
+      z.object({
+        lineNumber: z.string(),
+        amount: Decimal,
+        tax: Decimal.optional(),
+        chargeType: z.enum(['PRODUCT', 'SHIPPING']).default('PRODUCT'),
+        /** Units refunded (moved to the `Refund` line status); none for money-only refunds. */
+        quantity: z.number().int().positive().optional(),
+        reason: z.string().default('CustomerChangedMind'),
+        comments: z.string().optional(),
+      }),
+    )
+    .min(1),
 });
 export type AdminRefund = z.input<typeof AdminRefund>;
 

@@ -16,7 +16,7 @@ import {
   RefundBody,
   ShipBody,
 } from './schemas';
-import { type FeedItemResult, type LineStatus, type Product, SimError, type SimOrder, WalmartStore, countOf } from './store';
+import { cents, countOf, type FeedItemResult, fromCents, type LineStatus, type Product, type RefundRequest, SimError, type SimOrder, WalmartStore } from './store';
 import { type ApiGroup, type BucketLimit, DEFAULT_LIMITS, type TakeResult, Throttle } from './throttle';
 import { WebhookSender } from './webhooks';
 import { gatewayErrors, orderEvent, orderRecord } from './wire';
@@ -274,16 +274,44 @@ export async function buildServer(options: WalmartSimulatorOptions) {
 
   app.post<{ Params: { po: string } }>('/v3/orders/:po/refund', async (req) => {
     const body = parse(RefundBody, req.body, 'orderRefund');
-    const lines = body.orderRefund.orderLines.orderLine.flatMap((l) =>
-      l.refunds.refund.flatMap((r) =>
+    const requested = body.orderRefund.orderLines.orderLine;
+    if (new Set(requested.map((l) => Boolean(l.isFullRefund))).size > 1) {
+      throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', 'all order lines must be either full or partial refunds', 'isFullRefund');
+    }
+    const order = store.order(req.params.po);
+    for (const l of requested) {
+      const line = order.lines.find((x) => x.lineNumber === l.lineNumber);
+      if (line && countOf(line, 'Shipped') + countOf(line, 'Delivered') + countOf(line, 'Refund') === 0) {
+        throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${l.lineNumber} has not shipped; cancel it instead of refunding`, 'lineNumber');
+      }
+    }
+    const decimal = (n: number) => String(Math.abs(n));
+    const lines = requested.flatMap((l): RefundRequest[] => {
+      const first = l.refunds.refund[0]!;
+      const reason = first.refundCharges.refundCharge[0]!.refundReason;
+      if (l.isFullRefund) {
+        // The whole line: item price and tax for every unit not cancelled, plus its shipping.
+        const line = order.lines.find((x) => x.lineNumber === l.lineNumber);
+        if (!line) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${l.lineNumber} does not exist on PO ${order.purchaseOrderId}`, 'lineNumber');
+        if (line.refunds.length > 0) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${l.lineNumber} was already refunded in part`, 'isFullRefund');
+        const units = line.quantity - countOf(line, 'Cancelled');
+        const times = (amount: string) => fromCents(cents(amount) * BigInt(units));
+        return [
+          { lineNumber: l.lineNumber, amount: times(line.unitPrice), ...(line.unitTax ? { tax: times(line.unitTax) } : {}), chargeType: 'PRODUCT', reason, comments: first.refundComments, quantity: countOf(line, 'Shipped') + countOf(line, 'Delivered') },
+          ...(line.shipping ? [{ lineNumber: l.lineNumber, amount: line.shipping, chargeType: 'SHIPPING' as const, reason, comments: first.refundComments }] : []),
+        ];
+      }
+      return l.refunds.refund.flatMap((r) =>
         r.refundCharges.refundCharge.map((c) => ({
           lineNumber: l.lineNumber,
-          amount: String(c.charge.chargeAmount.amount),
+          amount: decimal(c.charge.chargeAmount.amount),
+          ...(c.charge.tax ? { tax: decimal(c.charge.tax.taxAmount.amount) } : {}),
+          chargeType: c.charge.chargeType,
           reason: c.refundReason,
           comments: r.refundComments,
         })),
-      ),
-    );
+      );
+    });
     return { order: orderRecord(store.refund(req.params.po, lines)) };
   });
 

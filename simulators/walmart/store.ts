@@ -33,8 +33,22 @@ export interface SimRefund {
   refundId: string;
   comments?: string;
   reason: string;
-  /** Negative decimal string, as Walmart reports refunded charges. */
+  chargeType: 'PRODUCT' | 'SHIPPING';
+  /** Negative decimal strings, as Walmart reports refunded charges and their tax. */
   amount: string;
+  tax?: string;
+}
+
+export interface RefundRequest {
+  lineNumber: string;
+  /** Positive or negative; stored negative. */
+  amount: string;
+  tax?: string;
+  chargeType?: 'PRODUCT' | 'SHIPPING';
+  reason: string;
+  comments?: string;
+  /** Units refunded: moved from Shipped/Delivered to the `Refund` line status. */
+  quantity?: number;
 }
 
 export interface SimLine {
@@ -271,13 +285,50 @@ export class WalmartStore {
     return order;
   }
 
-  refund(po: string, lines: { lineNumber: string; amount: string; reason: string; comments?: string }[]): SimOrder {
+  /** One refundOrderLines call: one refund id for the call, its charges appended to each line's refund. */
+  refund(po: string, lines: RefundRequest[]): SimOrder {
     const order = this.order(po);
-    for (const req of lines) this.line(order, req.lineNumber);
+    const negative = (amount: string) => (amount.startsWith('-') ? amount : `-${amount}`);
+    const positive = (amount: string) => amount.replace(/^-/, '');
+    // Validate everything first so a bad line leaves the order untouched.
+    const asked = new Map<string, { cents: bigint; units: number }>();
+    for (const req of lines) {
+      this.line(order, req.lineNumber);
+      const sum = asked.get(req.lineNumber) ?? { cents: 0n, units: 0 };
+      sum.cents += cents(positive(req.amount)) + cents(positive(req.tax ?? '0'));
+      sum.units += req.quantity ?? 0;
+      asked.set(req.lineNumber, sum);
+    }
+    for (const [lineNumber, sum] of asked) {
+      const line = this.line(order, lineNumber);
+      const charged = (cents(line.unitPrice) + cents(line.unitTax ?? '0')) * BigInt(line.quantity - countOf(line, 'Cancelled')) + cents(line.shipping ?? '0');
+      const done = line.refunds.reduce((n, r) => n + cents(positive(r.amount)) + cents(positive(r.tax ?? '0')), 0n);
+      if (done + sum.cents > charged) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber}: refund exceeds what was charged`, 'chargeAmount');
+      const out = countOf(line, 'Shipped') + countOf(line, 'Delivered');
+      if (sum.units > out) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber}: only ${out} unit(s) shipped and not refunded`, 'statusQuantity');
+    }
+    const refundId = `R${this.nextRefund++}`;
     for (const req of lines) {
       const line = this.line(order, req.lineNumber);
-      const amount = req.amount.startsWith('-') ? req.amount : `-${req.amount}`;
-      line.refunds.push({ refundId: `R${this.nextRefund++}`, reason: req.reason, comments: req.comments, amount });
+      line.refunds.push({
+        refundId,
+        reason: req.reason,
+        comments: req.comments,
+        chargeType: req.chargeType ?? 'PRODUCT',
+        amount: negative(req.amount),
+        ...(req.tax && cents(positive(req.tax)) !== 0n ? { tax: negative(req.tax) } : {}),
+      });
+      // Refunded units keep the tracking they shipped with (the adapter recognises its shipments by it).
+      let units = req.quantity ?? 0;
+      const moved: StatusEntry[] = [];
+      for (const bucket of line.statuses) {
+        if (units === 0 || (bucket.status !== 'Delivered' && bucket.status !== 'Shipped')) continue;
+        const take = Math.min(units, bucket.quantity);
+        bucket.quantity -= take;
+        units -= take;
+        moved.push({ status: 'Refund', quantity: take, ...(bucket.tracking ? { tracking: bucket.tracking } : {}) });
+      }
+      line.statuses = merge([...line.statuses.filter((b) => b.quantity > 0), ...moved]);
       this.touch(order, line);
     }
     return order;
@@ -328,6 +379,16 @@ export class WalmartStore {
     order.lastModified = now;
     line.statusDate = now;
   }
+}
+
+/** Non-negative decimal text -> integer cents, and back. */
+export function cents(amount: string): bigint {
+  const [whole = '0', frac = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2) || '0');
+}
+
+export function fromCents(value: bigint): string {
+  return `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
 }
 
 export function countOf(line: SimLine, status: LineStatus): number {

@@ -60,9 +60,15 @@ function line(l: SimLine, currency: string) {
             refundId: last.refundId,
             ...(last.comments ? { refundComments: last.comments } : {}),
             refundCharges: {
+              // Cumulative: every charge refunded on this line so far, oldest first.
               refundCharge: l.refunds.map((r) => ({
                 refundReason: r.reason,
-                charge: { chargeType: 'PRODUCT', chargeName: 'Item Price', chargeAmount: money(r.amount) },
+                charge: {
+                  chargeType: r.chargeType,
+                  chargeName: r.chargeType === 'PRODUCT' ? 'Item Price' : 'Shipping',
+                  chargeAmount: money(r.amount),
+                  ...(r.tax ? { tax: { taxName: r.chargeType === 'PRODUCT' ? 'Item Price Tax' : 'Shipping Tax', taxAmount: money(r.tax) } } : {}),
+                },
               })),
             },
           },

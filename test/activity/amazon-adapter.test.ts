@@ -215,6 +215,75 @@ describe('Amazon adapter against the SP-API simulator', () => {
   });
 });
 
+describe('Amazon refunds from the Finances API', () => {
+  let sim: AmazonSimulator;
+  beforeAll(async () => {
+    sim = await startAmazonSimulator({ rateScale: 100, products: SKUS.slice(0, 2).map((sku) => ({ sku, price: '5.00', stock: 10 })) });
+  });
+  afterAll(() => sim.close());
+
+  it('reads a partial refund of one line, then a full refund of the rest, into the order with lines and amounts', async () => {
+    const adapter = createAmazonAdapter({ account: 'amazon-us', ...sim.credentials });
+    const id = await sim.admin.createOrder({ lines: [{ sku: SKUS[0]!, quantity: 2, unitPrice: '5.00' }, { sku: SKUS[1]!, quantity: 1, unitPrice: '7.50' }], ageMs: AGED });
+    const placed = await adapter.getOrder({ externalId: id });
+    const [first, second] = placed.lines.map((l) => l.lineId) as [string, string];
+    // Nothing is charged before shipment, so there is nothing to refund yet.
+    await expect(sim.admin.refund(id, { items: [{ orderItemId: first, quantity: 1 }] })).rejects.toThrow(/only shipped units/);
+    await adapter.confirmShipment({ externalId: id, shipmentId: 'ship-r1', lines: [{ lineId: first, quantity: 2 }, { lineId: second, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZAMZREF' });
+    expect((await adapter.getOrder({ externalId: id })).refunds).toBeUndefined();
+
+    const partial = await sim.admin.refund(id, { items: [{ orderItemId: first, quantity: 1 }] });
+    const afterPartial = await adapter.getOrder({ externalId: id });
+    expect(afterPartial.status).toBe('shipped');
+    expect(afterPartial.refunds).toEqual([
+      {
+        refundId: expect.stringContaining(partial.adjustmentItemIds[0]!),
+        occurredAt: expect.any(String),
+        lines: [{ lineId: first, quantity: 1, amount: { amount: '5.00', currency: 'USD' }, restock: false }],
+        total: { amount: '5.00', currency: 'USD' },
+      },
+    ]);
+
+    await sim.admin.refund(id);
+    const after = await adapter.getOrder({ externalId: id });
+    expect(after.refunds?.[0]).toEqual(afterPartial.refunds?.[0]);
+    expect(after.refunds?.[1]).toMatchObject({
+      lines: [
+        { lineId: first, quantity: 1, amount: { amount: '5.00', currency: 'USD' } },
+        { lineId: second, quantity: 1, amount: { amount: '7.50', currency: 'USD' } },
+      ],
+      total: { amount: '12.50', currency: 'USD' },
+    });
+    expect(new Set(after.refunds?.map((r) => r.refundId)).size).toBe(2);
+  });
+
+  it('polls up an order whose only change is a refund, once Amazon lists the refund (two minutes after posting)', async () => {
+    const adapter = createAmazonAdapter({ account: 'amazon-us', ...sim.credentials });
+    // Ship fifteen minutes in the simulator's past, so the order itself is older than the poll window
+    // (`since` minus the five-minute overlap).
+    await sim.admin.advanceClock(-900_000);
+    const id = await sim.admin.createOrder({ lines: [{ sku: SKUS[0]!, quantity: 1, unitPrice: '5.00' }], ageMs: AGED });
+    const lineId = (await adapter.getOrder({ externalId: id })).lines[0]!.lineId;
+    await adapter.confirmShipment({ externalId: id, shipmentId: 'ship-r2', lines: [{ lineId, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZAMZPOLL' });
+    await sim.admin.advanceClock(900_000);
+    const since = new Date(Date.now() - 1000).toISOString();
+    await sim.admin.refund(id);
+    const list = async (): Promise<string[]> => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await adapter.listOrdersChangedSince({ since, cursor, limit: 100 });
+        ids.push(...page.orders.filter((o) => o.refunds?.length).map((o) => o.externalId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await list()).not.toContain(id);
+    await sim.admin.advanceClock(150_000);
+    expect(await list()).toContain(id);
+  });
+});
+
 describe('Amazon usage plans and LWA', () => {
   let sim: AmazonSimulator;
   beforeAll(async () => {

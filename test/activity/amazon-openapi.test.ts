@@ -20,6 +20,19 @@ for (const [id, file] of [
 ] as const) {
   ajv.addSchema({ $id: id, definitions: load(file).definitions }, id);
 }
+/** Closes every object that lists its properties, so a field the model does not know fails validation. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = closeObjects(v);
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+// The Finances API v0 model (amzn/selling-partner-api-models, models/finances-api-model/financesV0.json), kept
+// with the tests; its objects are closed so a misnamed field fails.
+const financesModel = JSON.parse(readFileSync(join(__dirname, '../fixtures/amazon/finances-v0.json'), 'utf8')) as { definitions: unknown };
+ajv.addSchema({ $id: 'finances', definitions: closeObjects(financesModel.definitions) }, 'finances');
 const notificationSchema = ajv.compile(load('amazon-order-change-notification.schema.json'));
 const listingsFeedSchema = ajv.compile(load('amazon-json-listings-feed-schema.json'));
 
@@ -85,6 +98,53 @@ describe('Amazon simulator responses match the official SP-API models', () => {
         next = body.payload.NextToken;
       } while (next);
     }
+  });
+
+  it('Finances API: an order\'s events and the events posted in a window, refunds included, and their errors', async () => {
+    const validate = model('finances#/definitions/ListFinancialEventsResponse');
+    const id = await sim.admin.createOrder({ lines: [{ sku: skus[6]!, quantity: 2, unitPrice: '3.00' }], ageMs: 300_000 });
+    const items = (await (await call('GET', `/orders/v0/orders/${id}/orderItems`)).json()) as { payload: { OrderItems: { OrderItemId: string }[] } };
+    const orderItemId = items.payload.OrderItems[0]!.OrderItemId;
+    const confirmed = await call('POST', `/orders/v0/orders/${id}/shipmentConfirmation`, {
+      marketplaceId: sim.credentials.marketplaceId,
+      packageDetail: { packageReferenceId: '1', carrierCode: 'UPS', trackingNumber: '1ZFIN', shipDate: new Date().toISOString(), orderItems: [{ orderItemId, quantity: 2 }] },
+    });
+    expect(confirmed.status).toBe(204);
+    await expect(sim.admin.refund(id, { items: [{ orderItemId, quantity: 3 }] })).rejects.toThrow(/only shipped units/);
+    const { adjustmentItemIds } = await sim.admin.refund(id, { items: [{ orderItemId, quantity: 1 }] });
+
+    const byOrder = (await (await call('GET', `/finances/v0/orders/${id}/financialEvents`)).json()) as {
+      payload: { FinancialEvents: { ShipmentEventList: unknown[]; RefundEventList: { ShipmentItemAdjustmentList: Record<string, unknown>[] }[] } };
+    };
+    expectValid(validate, byOrder);
+    expect(byOrder.payload.FinancialEvents.ShipmentEventList).toHaveLength(1);
+    expect(byOrder.payload.FinancialEvents.RefundEventList).toHaveLength(1);
+    expect(byOrder.payload.FinancialEvents.RefundEventList[0]!.ShipmentItemAdjustmentList[0]).toMatchObject({
+      OrderItemId: orderItemId,
+      OrderAdjustmentItemId: adjustmentItemIds[0],
+      QuantityShipped: 1,
+      ItemChargeAdjustmentList: expect.arrayContaining([{ ChargeType: 'Principal', ChargeAmount: { CurrencyCode: 'USD', CurrencyAmount: -3 } }]),
+    });
+
+    // Listed by posting time only once two minutes have passed (Amazon's blind window), then by window.
+    const after = new Date(Date.now() - 600_000).toISOString();
+    const early = (await (await call('GET', `/finances/v0/financialEvents?PostedAfter=${after}`)).json()) as typeof byOrder;
+    expectValid(validate, early);
+    expect(early.payload.FinancialEvents.RefundEventList).toHaveLength(0);
+    await sim.admin.advanceClock(150_000);
+    const listed = (await (await call('GET', `/finances/v0/financialEvents?PostedAfter=${after}&MaxResultsPerPage=1`)).json()) as typeof byOrder & { payload: { NextToken?: string } };
+    expectValid(validate, listed);
+    expect(listed.payload.NextToken).toBeDefined();
+    const rest = (await (await call('GET', `/finances/v0/financialEvents?NextToken=${encodeURIComponent(listed.payload.NextToken!)}`)).json()) as typeof byOrder;
+    expectValid(validate, rest);
+    expect([...listed.payload.FinancialEvents.RefundEventList, ...rest.payload.FinancialEvents.RefundEventList]).toHaveLength(1);
+
+    const tooRecent = await call('GET', `/finances/v0/financialEvents?PostedAfter=${new Date(Date.now() + 150_000).toISOString()}`);
+    expect(tooRecent.status).toBe(400);
+    expectValid(validate, await tooRecent.json());
+    const badId = await call('GET', '/finances/v0/orders/BAD-ORDER/financialEvents');
+    expect(badId.status).toBe(400);
+    expectValid(validate, await badId.json());
   });
 
   it('error bodies: 400, 403, 404 and 429', async () => {

@@ -112,6 +112,44 @@ describe('Daraz reading orders', () => {
     expect(order.status).toBe('paid');
   });
 
+  it('reads refunds from reverse orders: one returned unit of a line, then the rest refunded; pending lines wait', async () => {
+    for (const idsAsNumbers of [false, true]) {
+      const { admin, adapter } = await setup({ settings: { idsAsNumbers } });
+      const { order_id, order_item_ids } = await admin.createOrder({ lines: [{ sku: 'TEA', quantity: 2, unitPrice: '250.00', voucher: '50.00' }, { sku: 'MUG', quantity: 1, unitPrice: '300.00' }] });
+      const [tea1, tea2, mug] = order_item_ids as [string, string, string];
+      await admin.setStatus(order_id, { status: 'delivered' });
+      expect((await adapter.getOrder({ externalId: order_id })).refunds).toBeUndefined();
+
+      const first = await admin.refund(order_id, { itemIds: [tea1] });
+      const partial = await adapter.getOrder({ externalId: order_id });
+      expect(partial.refunds).toEqual([
+        {
+          refundId: `${first.reverse_order_id}/${first.reverse_order_line_ids[0]}`,
+          occurredAt: expect.any(String),
+          lines: [{ lineId: 'TEA', quantity: 1, amount: { amount: '200.00', currency: 'PKR' }, restock: true }],
+          total: { amount: '200.00', currency: 'PKR' },
+          note: 'Changed mind',
+        },
+      ]);
+      // A returned unit stays on its line: lines are what was sold, refunds carry what came back.
+      expect(partial.lines.map((l) => [l.lineId, l.quantity])).toEqual([['TEA', 2], ['MUG', 1]]);
+
+      // The rest: a return still in progress is not a refund yet; once refunded it is, unit by unit.
+      const rest = await admin.refund(order_id, { itemIds: [tea2, mug], reverseStatus: 'REQUEST_INITIATE' });
+      expect((await adapter.getOrder({ externalId: order_id })).refunds).toHaveLength(1);
+      await admin.setReverseStatus(rest.reverse_order_id, { reverseStatus: 'REFUND_SUCCESS' });
+      const full = await adapter.getOrder({ externalId: order_id });
+      expect(full.status).toBe('refunded');
+      expect(full.refunds?.[0]).toEqual(partial.refunds?.[0]);
+      expect(full.refunds?.slice(1).map((r) => [r.lines[0]!.lineId, r.lines[0]!.quantity, r.total.amount])).toEqual([
+        ['TEA', 1, '200.00'],
+        ['MUG', 1, '300.00'],
+      ]);
+      const listed = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
+      expect(listed.orders.find((o) => o.externalId === order_id)?.refunds).toEqual(full.refunds);
+    }
+  });
+
   it('names an unknown order as rejected', async () => {
     const { adapter } = await setup();
     await expect(adapter.getOrder({ externalId: '1' })).rejects.toMatchObject({ kind: 'rejected', details: { vendorCode: '16' } });
@@ -325,6 +363,20 @@ describe('Daraz push delivery', () => {
     expect(body.site).toBe('daraz_pk');
     const parsed = adapter.parseWebhook(request);
     expect(parsed.ok && parsed.events[0]).toMatchObject({ externalId: order_id, channel: 'daraz' });
+  });
+
+  it('pushes msg_type 10 for a refunded return, which the adapter reads as a nudge for the order', async () => {
+    const address = receiver.addresses()[0]!;
+    const { admin, adapter } = await setup({ settings: { pushUrl: `http://127.0.0.1:${address.port}/daraz`, pushRetryIntervalMs: 5 } });
+    const { order_id, order_item_ids } = await admin.createOrder({ lines: [{ sku: 'TEA', quantity: 1, unitPrice: '1.00' }] });
+    await admin.setStatus(order_id, { status: 'delivered' });
+    const { reverse_order_id } = await admin.refund(order_id, { itemIds: [order_item_ids[0]!] });
+    const delivered = await until(async () => received.find((r) => r.body.includes(`"reverse_order_id":"${reverse_order_id}"`)), 'reverse push');
+    const request = { rawBody: Buffer.from(delivered.body), headers: { authorization: delivered.authorization }, account: 'pk-main' };
+    expect(adapter.verifyWebhook(request)).toEqual({ ok: true });
+    expect(JSON.parse(delivered.body)).toMatchObject({ message_type: 10, data: { reverse_status: 'REFUND_SUCCESS', trade_order_id: order_id } });
+    const parsed = adapter.parseWebhook(request);
+    expect(parsed.ok && parsed.events[0]).toMatchObject({ type: 'order.notified', externalId: order_id, topic: 'reverse_status/REFUND_SUCCESS' });
   });
 
   it('drops pushes when told to, and refuses a non-loopback push URL', async () => {

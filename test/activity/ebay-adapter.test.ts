@@ -199,6 +199,52 @@ describe('eBay orders', () => {
     expect((await adapter.getOrder({ externalId: refunded.orderId })).status).toBe('refunded');
   });
 
+  it('reads refunds into the order: a partial refund of one line, then the rest as a full refund', async () => {
+    const placed = await sim.admin.createOrder({ lines: [{ sku: 'O-1', quantity: 2, unitPrice: '7.25' }, { sku: 'O-2', quantity: 1 }], shippingCost: '1.00' });
+    const [mugLine, capLine] = placed.lineItemIds as [string, string];
+    await adapter.confirmShipment({ externalId: placed.orderId, shipmentId: 'r-1', lines: [{ lineId: mugLine, quantity: 2 }, { lineId: capLine, quantity: 1 }], carrier: 'USPS', trackingNumber: 'TRKREF1' });
+    expect((await adapter.getOrder({ externalId: placed.orderId })).refunds).toBeUndefined();
+
+    const partial = await sim.admin.refundOrder(placed.orderId, { lines: [{ lineItemId: mugLine, amount: '7.25' }] });
+    const afterPartial = await adapter.getOrder({ externalId: placed.orderId });
+    expect(afterPartial.status).toBe('shipped');
+    expect(afterPartial.refunds).toEqual([
+      {
+        refundId: partial.refundId,
+        occurredAt: expect.any(String),
+        lines: [{ lineId: mugLine, quantity: 1, amount: { amount: '7.25', currency: 'USD' }, restock: false }],
+        total: { amount: '7.25', currency: 'USD' },
+      },
+    ]);
+
+    // The rest of the order (7.25 + 3.10 + 1.00 shipping), as eBay refunds it: order-level money, no lines.
+    const rest = await sim.admin.refundOrder(placed.orderId);
+    const after = await adapter.getOrder({ externalId: placed.orderId });
+    expect(after.status).toBe('refunded');
+    expect(after.refunds?.map((r) => r.refundId)).toEqual([partial.refundId, rest.refundId]);
+    expect(after.refunds?.[1]).toMatchObject({ lines: [], total: { amount: '11.35', currency: 'USD' } });
+    // Listing returns the same refunds as getOrder.
+    const listed = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(listed.orders.find((o) => o.externalId === placed.orderId)?.refunds).toEqual(after.refunds);
+  });
+
+  it('maps a full refund issued as one order-level amount to every line', async () => {
+    const placed = await sim.admin.createOrder({ lines: [{ sku: 'O-1', quantity: 1 }, { sku: 'O-2', quantity: 2 }] });
+    const full = await sim.admin.refundOrder(placed.orderId, { amount: '13.45' });
+    const order = await adapter.getOrder({ externalId: placed.orderId });
+    expect(order.refunds).toEqual([
+      {
+        refundId: full.refundId,
+        occurredAt: expect.any(String),
+        lines: [
+          { lineId: placed.lineItemIds[0], quantity: 1, amount: { amount: '7.25', currency: 'USD' }, restock: false },
+          { lineId: placed.lineItemIds[1], quantity: 2, amount: { amount: '6.20', currency: 'USD' }, restock: false },
+        ],
+        total: { amount: '13.45', currency: 'USD' },
+      },
+    ]);
+  });
+
   it('confirmShipment is safe to repeat: the same tracking number is the same package', async () => {
     const { orderId, lineItemIds } = await sim.admin.createOrder({ lines: [{ sku: 'O-1', quantity: 1 }] });
     const input = { externalId: orderId, shipmentId: 'p-1', lines: [{ lineId: lineItemIds[0]!, quantity: 1 }], carrier: 'UPS', trackingNumber: '1ZSAME' };
@@ -218,9 +264,9 @@ describe('eBay orders', () => {
 
   it('pages with offset inside a fixed window and skips orders changed before `since`', async () => {
     const old = await sim.admin.createOrder({ lines: [{ sku: 'O-1', quantity: 1 }], createdAt: new Date(Date.now() - 3_600_000).toISOString() });
-    // The simulator's modification stamps may run a few ms ahead of the clock; let earlier orders fall behind.
-    await new Promise((r) => setTimeout(r, 50));
-    const since = new Date(Date.now() - 1).toISOString();
+    // Stamps never run ahead of the clock: a short pause puts earlier tests' orders strictly before `since`.
+    await new Promise((r) => setTimeout(r, 5));
+    const since = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 5));
     const fresh: string[] = [];
     for (let i = 0; i < 5; i++) fresh.push((await sim.admin.createOrder({ lines: [{ sku: 'O-2', quantity: 1 }] })).orderId);

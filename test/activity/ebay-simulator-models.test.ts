@@ -121,6 +121,39 @@ describe('eBay simulator answers match the official models', () => {
     expectValid('fulfillment#/components/schemas/Order', (await api(`/sell/fulfillment/v1/order/${cancelled!.orderId}`)).body);
   });
 
+  it('issueRefund answers a Refund, and refunds show on the order as LineItemRefund and OrderRefund', async () => {
+    const { orderId: refunded, lineItemIds } = await sim.admin.createOrder({ lines: [{ sku: 'M-1', quantity: 2 }, { sku: 'M-2', quantity: 1 }], shippingCost: '2.00' });
+    const byLine = await api(`/sell/fulfillment/v1/order/${refunded}/issue_refund`, {
+      method: 'POST',
+      body: { reasonForRefund: 'BUYER_RETURNED_ITEM_FOR_REFUND', refundItems: [{ lineItemId: lineItemIds[0], refundAmount: { value: '12.50', currency: 'USD' } }] },
+    });
+    expect(byLine).toMatchObject({ status: 200, body: { refundStatus: 'PENDING', refundId: expect.any(String) } });
+    expectValid('fulfillment#/components/schemas/Refund', byLine.body);
+    const orderLevel = await api(`/sell/fulfillment/v1/order/${refunded}/issue_refund`, {
+      method: 'POST',
+      body: { reasonForRefund: 'OTHER_ADJUSTMENT', orderLevelRefundAmount: { value: '2.00', currency: 'USD' } },
+    });
+    expect(orderLevel.status).toBe(200);
+    const order = (await api(`/sell/fulfillment/v1/order/${refunded}`)).body as {
+      orderPaymentStatus: string;
+      paymentSummary: { refunds: { refundId: string; amount: { value: string } }[] };
+      lineItems: { refunds: { refundId: string; amount: { value: string } }[] }[];
+    };
+    expectValid('fulfillment#/components/schemas/Order', order);
+    expect(order.orderPaymentStatus).toBe('PARTIALLY_REFUNDED');
+    // The line-level refund sits on its line only; the order-level one in paymentSummary.
+    expect(order.lineItems[0]!.refunds).toEqual([expect.objectContaining({ refundId: (byLine.body as { refundId: string }).refundId, amount: { value: '12.50', currency: 'USD' } })]);
+    expect(order.lineItems[1]!.refunds).toEqual([]);
+    expect(order.paymentSummary.refunds).toEqual([expect.objectContaining({ refundId: (orderLevel.body as { refundId: string }).refundId, refundStatus: 'REFUNDED' })]);
+    // More than the line cost is refused with eBay's error model.
+    const tooMuch = await api(`/sell/fulfillment/v1/order/${refunded}/issue_refund`, {
+      method: 'POST',
+      body: { reasonForRefund: 'OTHER_ADJUSTMENT', refundItems: [{ lineItemId: lineItemIds[1], refundAmount: { value: '4.01', currency: 'USD' } }] },
+    });
+    expect(tooMuch).toMatchObject({ status: 409, body: { errors: [{ errorId: 34924 }] } });
+    expectValid('fulfillment#/components/schemas/Error', (tooMuch.body as { errors: unknown[] }).errors[0]);
+  });
+
   it('shipping fulfilments are ShippingFulfillment(PagedCollection)', async () => {
     const list = await api(`/sell/fulfillment/v1/order/${orderId}/shipping_fulfillment`);
     expectValid('fulfillment#/components/schemas/ShippingFulfillmentPagedCollection', list.body);

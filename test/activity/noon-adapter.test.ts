@@ -115,6 +115,34 @@ describe('noon orders', () => {
     await expect(adapter.cancelOrder({ externalId: fbpi_order_nr, reason: 'x' })).rejects.toMatchObject({ kind: 'rejected' });
   });
 
+  it('reads refunds of shipped units into the order: one unit of a line, then the rest', async () => {
+    const { admin, adapter } = await setup();
+    const { fbpi_order_nr, mp_item_nrs } = await admin.createOrder({ lines: [{ sku: 'DATES', quantity: 2, unitPrice: '45.5' }, { sku: 'OUD', quantity: 1, unitPrice: '120' }] });
+    const [date1, date2, oud] = mp_item_nrs as [string, string, string];
+    await expect(admin.refund(fbpi_order_nr, { itemNrs: [date1] })).rejects.toThrow(/not shipped/);
+    await adapter.confirmShipment({ externalId: fbpi_order_nr, shipmentId: 'SHP-R', carrier: 'Aramex', trackingNumber: 'AWBR', lines: [{ lineId: 'DATES', quantity: 2 }, { lineId: 'OUD', quantity: 1 }] });
+    expect((await adapter.getOrder({ externalId: fbpi_order_nr })).refunds).toBeUndefined();
+
+    const { refund_nr: first } = await admin.refund(fbpi_order_nr, { itemNrs: [date1] });
+    const partial = await adapter.getOrder({ externalId: fbpi_order_nr });
+    expect(partial.refunds).toEqual([
+      { refundId: first, occurredAt: expect.any(String), lines: [{ lineId: 'DATES', quantity: 1, amount: { amount: '45.50', currency: 'AED' }, restock: true }], total: { amount: '45.50', currency: 'AED' }, note: 'CUSTOMER_RETURN' },
+    ]);
+    expect(partial.lines.map((l) => [l.lineId, l.quantity])).toEqual([['DATES', 2], ['OUD', 1]]);
+
+    const { refund_nr: rest } = await admin.refund(fbpi_order_nr, { itemNrs: [date2, oud] });
+    const full = await adapter.getOrder({ externalId: fbpi_order_nr });
+    expect(full.refunds?.[0]).toEqual(partial.refunds?.[0]);
+    expect(full.refunds?.[1]).toMatchObject({
+      refundId: rest,
+      lines: [
+        { lineId: 'DATES', quantity: 1, amount: { amount: '45.50', currency: 'AED' } },
+        { lineId: 'OUD', quantity: 1, amount: { amount: '120.00', currency: 'AED' } },
+      ],
+      total: { amount: '165.50', currency: 'AED' },
+    });
+  });
+
   it('pages with next_token and slices big pages when page_size is ignored', async () => {
     for (const settings of [{ acceptPageSize: true, pageSize: 50 }, { acceptPageSize: false, pageSize: 7 }, { acceptPageSize: false, pageSize: 50 }]) {
       const { admin, adapter } = await setup({ settings });

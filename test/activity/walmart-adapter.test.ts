@@ -2,6 +2,7 @@ import { createWalmartAdapter } from '../../activities/marketplaces/walmart';
 import { caught } from '../support/errors';
 import { ChannelError } from '../../activities/marketplaces/errors';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
+import { type CanonicalOrder } from '../../domain';
 import { startWalmartSimulator, startWebhookReceiver, type WalmartSimulator } from '../../simulators/walmart';
 
 // The Walmart adapter against the simulator over HTTP: line-level fulfilment, paging, dates, money,
@@ -100,6 +101,54 @@ describe('walmart adapter', () => {
 
     await expect(adapter.confirmShipment({ ...ship, trackingNumber: '1Z2', lines: [{ lineId: '9', quantity: 1 }] })).rejects.toMatchObject({ kind: 'rejected' });
     await expect(adapter.confirmShipment({ ...ship, carrier: 'Acme Freight', trackingNumber: '1Z3' })).rejects.toMatchObject({ kind: 'rejected' });
+  });
+
+  it('reads refunds into the order: a partial refund of one unit of a line, then a full refund of another', async () => {
+    const { purchaseOrderId: po } = await sim.admin.createOrder({
+      lines: [
+        { sku: 'A', quantity: 2, unitPrice: '5.00', unitTax: '0.40' },
+        { sku: 'B', quantity: 1, unitPrice: '6.00', shipping: '1.50' },
+      ],
+    });
+    await adapter.confirmShipment({ externalId: po, shipmentId: 'r-1', carrier: 'UPS', trackingNumber: '1ZREF', lines: [{ lineId: '1', quantity: 2 }, { lineId: '2', quantity: 1 }] });
+    expect((await adapter.getOrder({ externalId: po })).refunds).toBeUndefined();
+
+    await sim.admin.refundOrder(po, { lines: [{ lineNumber: '1', amount: '5.00', tax: '0.40', quantity: 1, reason: 'DamagedItem' }] });
+    const partial = await adapter.getOrder({ externalId: po });
+    expect(partial.status).toBe('shipped');
+    expect(partial.lines.map((l) => [l.lineId, l.quantity])).toEqual([['1', 2], ['2', 1]]);
+    expect(partial.refunds).toEqual([
+      {
+        refundId: '1:1',
+        occurredAt: expect.any(String),
+        lines: [{ lineId: '1', quantity: 1, amount: { amount: '5.40', currency: 'USD' }, restock: false }],
+        total: { amount: '5.40', currency: 'USD' },
+        note: 'DamagedItem',
+      },
+    ]);
+
+    await sim.admin.refundOrder(po, {
+      lines: [
+        { lineNumber: '2', amount: '6.00', quantity: 1, reason: 'CustomerChangedMind' },
+        { lineNumber: '2', amount: '1.50', chargeType: 'SHIPPING', reason: 'CustomerChangedMind' },
+      ],
+    });
+    const after = await adapter.getOrder({ externalId: po });
+    expect(after.refunds?.map((r) => [r.refundId, r.lines.map((l) => [l.lineId, l.quantity, l.amount.amount]), r.total.amount])).toEqual([
+      ['1:1', [['1', 1, '5.40']], '5.40'],
+      ['2:1', [['2', 1, '6.00']], '6.00'],
+      ['2:2', [['2', 0, '1.50']], '1.50'],
+    ]);
+    // The first refund reads the same as before: ids never move when later refunds arrive.
+    expect(after.refunds?.[0]).toEqual(partial.refunds?.[0]);
+    const listed = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
+    const all: CanonicalOrder[] = [...listed.orders];
+    for (let cursor = listed.nextCursor; cursor; ) {
+      const page = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString(), cursor });
+      all.push(...page.orders);
+      cursor = page.nextCursor;
+    }
+    expect(all.find((o) => o.externalId === po)?.refunds).toEqual(after.refunds);
   });
 
   it('pages orders changed since a time by appending nextCursor, without repeats', async () => {

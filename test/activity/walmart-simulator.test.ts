@@ -247,6 +247,65 @@ describe('walmart simulator', () => {
     expect(await sim.admin.shipments(po)).toEqual([{ purchaseOrderId: po, trackingNumber: 'T-1', carrier: 'UPS', lines: [{ lineNumber: '1', quantity: 1 }] }]);
   });
 
+  it('refunds shipped lines only, in part (charge and tax) or in full (isFullRefund), shown as the line refund and Refund status', async () => {
+    const { purchaseOrderId: po } = await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 2, unitPrice: '5.00', unitTax: '0.40' }, { sku: 'B', quantity: 1, unitPrice: '7.50', shipping: '1.99' }] });
+    const refundBody = (lineNumber: string, full: boolean, amount = -5, tax = -0.4) => ({
+      orderRefund: {
+        purchaseOrderId: po,
+        orderLines: {
+          orderLine: [
+            {
+              lineNumber,
+              isFullRefund: full,
+              refunds: {
+                refund: [
+                  {
+                    refundComments: 'damaged',
+                    refundCharges: {
+                      refundCharge: [
+                        {
+                          refundReason: 'DamagedItem',
+                          charge: { chargeType: 'PRODUCT', chargeName: 'Item Price', chargeAmount: { currency: 'USD', amount }, tax: { taxName: 'Item Price Tax', taxAmount: { currency: 'USD', amount: tax } } },
+                        },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const early = await api.call('POST', `/v3/orders/${po}/refund`, refundBody('1', false));
+    expect(early.status).toBe(400);
+    expect(early.body.errors[0]!.description).toMatch(/not shipped/);
+    await api.call('POST', `/v3/orders/${po}/acknowledge`);
+    expect((await api.call('POST', `/v3/orders/${po}/shipping`, shipBody('1', 2, 'T-R1'))).status).toBe(200);
+    expect((await api.call('POST', `/v3/orders/${po}/shipping`, shipBody('2', 1, 'T-R2'))).status).toBe(200);
+
+    const partial = await api.call('POST', `/v3/orders/${po}/refund`, refundBody('1', false));
+    expect(partial.status).toBe(200);
+    expectValid('orders#/components/schemas/GetOrderResponse', partial.body);
+    const full = await api.call('POST', `/v3/orders/${po}/refund`, refundBody('2', true, -7.5, 0));
+    expect(full.status).toBe(200);
+    expectValid('orders#/components/schemas/GetOrderResponse', full.body);
+    type RefundedLine = WireLine & { refund?: { refundId: string; refundCharges: { refundCharge: { charge: { chargeType: string; chargeAmount: unknown; tax?: unknown } }[] } } };
+    const [one, two] = full.body.order.orderLines.orderLine as [RefundedLine, RefundedLine];
+    expect(one.refund?.refundCharges.refundCharge).toEqual([
+      expect.objectContaining({ charge: expect.objectContaining({ chargeType: 'PRODUCT', chargeAmount: { currency: 'USD', amount: -5 }, tax: expect.objectContaining({ taxAmount: { currency: 'USD', amount: -0.4 } }) }) }),
+    ]);
+    // A full refund gives back the item and its shipping, and moves every shipped unit to Refund.
+    expect(two.refund?.refundCharges.refundCharge.map((c) => [c.charge.chargeType, c.charge.chargeAmount])).toEqual([
+      ['PRODUCT', { currency: 'USD', amount: -7.5 }],
+      ['SHIPPING', { currency: 'USD', amount: -1.99 }],
+    ]);
+    expect(two.orderLineStatuses.orderLineStatus.map((st) => [st.status, st.statusQuantity.amount])).toEqual([['Refund', '1']]);
+    expect(two.refund?.refundId).not.toBe(one.refund?.refundId);
+    const tooMuch = await api.call('POST', `/v3/orders/${po}/refund`, refundBody('1', false, -10, -0.41));
+    expect(tooMuch.status).toBe(400);
+  });
+
   it('pages with meta.nextCursor, a query string that works only when appended as is', async () => {
     const start = new Date(Date.now() - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const other = await startWalmartSimulator({ products: [{ sku: 'A', price: 1, stock: 1 }] });

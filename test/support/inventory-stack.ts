@@ -48,6 +48,8 @@ export interface StackOptions {
   /** Price rules for these channels (USD, +10 %, .99 endings). */
   priced?: StackChannel[];
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Kits (kit SKU -> components); list the kit SKU in channelOnlySkus so the channels carry it. */
+  kits?: Rules['kits'];
   /** Shopify's GraphQL bucket; the benchmark raises it so that cost throttling is not what it measures. */
   shopifyBucket?: { maximum: number; restoreRate: number };
 }
@@ -173,7 +175,7 @@ export async function startInventoryStack(options: StackOptions): Promise<Invent
   const prices: PriceRule[] = channels
     .filter((c) => options.priced?.includes(c.channel as StackChannel))
     .map((c) => ({ channel: c.channel, account: c.account, currency: 'USD', percent: '10', rounding: { mode: 'charm', endings: ['0.99'], period: '1', direction: 'nearest' } }));
-  const rules: Rules = { allocation, prices, rates: { base: 'USD', rates: {} }, kits: {} };
+  const rules: Rules = { allocation, prices, rates: { base: 'USD', rates: {} }, kits: options.kits ?? {} };
 
   const pushTaskQueue = `${options.taskQueue}-push`;
   const odooOps = createOdooOrderOperations(createOdooClient({ url: odoo.url, database: odoo.database, login: odoo.login, secret: odoo.password, version: 'auto' }));

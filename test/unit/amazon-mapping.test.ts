@@ -60,6 +60,60 @@ describe('mapOrder', () => {
   });
 });
 
+describe('refunds from the Finances API', () => {
+  const eur = (CurrencyAmount: number) => ({ CurrencyCode: 'EUR', CurrencyAmount });
+  const second: AmazonOrderItem = { ...item, OrderItemId: '05015851154159', SellerSKU: 'SKU-2', QuantityOrdered: 1, ItemPrice: { CurrencyCode: 'EUR', Amount: '4.00' } };
+  const refundEvent = {
+    AmazonOrderId: baseOrder.AmazonOrderId,
+    PostedDate: '2026-11-05T08:00:00.123Z',
+    ShipmentItemAdjustmentList: [
+      {
+        SellerSKU: 'SKU-1',
+        OrderItemId: '05015851154158',
+        OrderAdjustmentItemId: 'ADJ-2',
+        QuantityShipped: 1,
+        ItemChargeAdjustmentList: [{ ChargeType: 'Principal', ChargeAmount: eur(-10.99) }, { ChargeType: 'Tax', ChargeAmount: eur(-1.75) }],
+        PromotionAdjustmentList: [{ PromotionType: 'PromotionMetaDataDefinitionValue', PromotionAmount: eur(1) }],
+        ItemFeeAdjustmentList: [{ FeeType: 'Commission', FeeAmount: eur(1.32) }],
+      },
+      // Found by SKU when Amazon leaves the order item id out.
+      { SellerSKU: 'SKU-2', OrderAdjustmentItemId: 'ADJ-1', QuantityShipped: 0, ItemChargeAdjustmentList: [{ ChargeType: 'ShippingCharge', ChargeAmount: eur(-4) }] },
+    ],
+  };
+
+  it('maps a refund event to lines with units and money given back (fees left out), under a stable derived id', () => {
+    const order = CanonicalOrder.parse(
+      mapOrder({ account: 'amazon-de', order: { ...baseOrder, OrderStatus: 'Shipped' }, items: [item, second], marketplaceId: 'A1PA6795UKMFR9', refundEvents: [refundEvent] }),
+    );
+    expect(order.refunds).toEqual([
+      {
+        refundId: '2026-11-05T08:00:00.123Z/ADJ-1,ADJ-2',
+        occurredAt: '2026-11-05T08:00:00.123Z',
+        lines: [
+          // 10.99 + 1.75 tax - 1.00 promotion given back.
+          { lineId: '05015851154158', quantity: 1, amount: { amount: '11.74', currency: 'EUR' }, restock: false },
+          { lineId: '05015851154159', quantity: 0, amount: { amount: '4.00', currency: 'EUR' }, restock: false },
+        ],
+        total: { amount: '15.74', currency: 'EUR' },
+      },
+    ]);
+    // Read again in another order and with the date written differently: the same id.
+    const again = mapOrder({
+      account: 'amazon-de',
+      order: baseOrder,
+      items: [item, second],
+      marketplaceId: 'A1PA6795UKMFR9',
+      refundEvents: [{ ...refundEvent, PostedDate: '2026-11-05T09:00:00.123+01:00', ShipmentItemAdjustmentList: [...refundEvent.ShipmentItemAdjustmentList].reverse() }],
+    });
+    expect(again.refunds?.[0]?.refundId).toBe(order.refunds?.[0]?.refundId);
+  });
+
+  it('leaves refund-free orders without the field and skips events without items or date', () => {
+    const order = mapOrder({ account: 'a', order: baseOrder, items: [item], marketplaceId: 'x', refundEvents: [{ AmazonOrderId: 'x', PostedDate: '2026-11-05T08:00:00Z' }, { ShipmentItemAdjustmentList: refundEvent.ShipmentItemAdjustmentList }] });
+    expect(order).not.toHaveProperty('refunds');
+  });
+});
+
 const notification = (overrides: { SellerId?: string; NotificationType?: string } = {}): string =>
   JSON.stringify({
     NotificationVersion: '1.0',

@@ -1,5 +1,5 @@
 import fixture from '../fixtures/daraz/order-items.json';
-import { DarazItem, DarazOrder } from '../../activities/marketplaces/daraz/schemas';
+import { DarazItem, DarazOrder, ReverseOrder } from '../../activities/marketplaces/daraz/schemas';
 import {
   foldUnitItems,
   formatVentureTime,
@@ -43,6 +43,47 @@ describe('Daraz unit items fold into order lines', () => {
       customer: { name: 'Ayesha Khan' },
     });
     expect(canonical.shippingAddress).toMatchObject({ street1: 'House 12', city: 'Lahore', region: 'Punjab', countryCode: 'PK' });
+  });
+});
+
+describe('Daraz refunds from reverse orders', () => {
+  const delivered = items.map((i) => ({ ...i, status: i.status === 'canceled' ? i.status : 'delivered' }));
+  const line = (id: string, itemId: string, status: string, cents: number) => ({
+    reverse_order_line_id: id, trade_order_line_id: itemId, reverse_status: status, is_need_refund: 'true', refund_amount: cents,
+    seller_sku_id: 'ignored-when-the-item-is-known', reason_text: 'Damaged', return_order_line_gmt_modified: 1772348400,
+  });
+  const reverse = (id: string, requestType: string, lines: unknown[]) => ReverseOrder.parse({ reverse_order_id: id, trade_order_id: order.order_id, request_type: requestType, reverse_order_lines: lines });
+
+  it('makes each refunded reverse line one refund of its unit, keyed by reverse order and line; others wait', () => {
+    const reverseOrders = [
+      reverse('600001', 'RETURN', [line('800001', '700001', 'REFUND_SUCCESS', 90_000), line('800002', '700002', 'REQUEST_INITIATE', 90_000)]),
+      reverse('600002', 'ONLY_REFUND', [line('800003', '700004', 'REFUND_SUCCESS', 10_000)]),
+      reverse('600003', 'CANCEL', [line('800004', '700003', 'REFUND_SUCCESS', 100_000)]),
+    ];
+    const canonical = toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items: delivered, reverseOrders });
+    expect(CanonicalOrder.safeParse(canonical).success).toBe(true);
+    expect(canonical.refunds).toEqual([
+      {
+        refundId: '600001/800001',
+        occurredAt: '2026-03-01T07:00:00.000Z',
+        lines: [{ lineId: 'TEA-1', quantity: 1, amount: { amount: '900.00', currency: 'PKR' }, restock: true }],
+        total: { amount: '900.00', currency: 'PKR' },
+        note: 'Damaged',
+      },
+      {
+        // Less than the unit's paid price and no return: money only.
+        refundId: '600002/800003',
+        occurredAt: '2026-03-01T07:00:00.000Z',
+        lines: [{ lineId: 'MUG-2', quantity: 0, amount: { amount: '100.00', currency: 'PKR' }, restock: false }],
+        total: { amount: '100.00', currency: 'PKR' },
+        note: 'Damaged',
+      },
+    ]);
+    // The second unit of the return, refunded later, is a refund of its own; the first keeps its id.
+    const later = [{ ...reverseOrders[0]!, reverse_order_lines: reverseOrders[0]!.reverse_order_lines.map((l) => ({ ...l, reverse_status: 'REFUND_SUCCESS' })) }];
+    const after = toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items: delivered, reverseOrders: later });
+    expect(after.refunds?.map((r) => r.refundId)).toEqual(['600001/800001', '600001/800002']);
+    expect(toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items }).refunds).toBeUndefined();
   });
 });
 
@@ -104,6 +145,19 @@ describe('Daraz push parsing', () => {
     };
     expect(id('packed')).toBe(id('packed'));
     expect(id('packed')).not.toBe(id('ready_to_ship'));
+  });
+
+  it('turns a reverse order message (msg_type 10) into a nudge for the trade order, one id per line and status', () => {
+    const body = (status: string) =>
+      push({ message_type: 10, timestamp: 1603766859, data: { reverse_order_id: 600001, reverse_order_line_id: '800001', reverse_status: status, trade_order_id: '491253082180001', trade_order_line_id: '700001', status_update_time: 1603766800 } });
+    const parsed = parseDarazPush(body('REFUND_SUCCESS'));
+    expect(parsed.ok && parsed.events).toEqual([
+      expect.objectContaining({ type: 'order.notified', topic: 'reverse_status/REFUND_SUCCESS', externalId: '491253082180001', occurredAt: '2020-10-27T02:46:40.000Z' }),
+    ]);
+    const again = parseDarazPush(body('REFUND_SUCCESS'));
+    const other = parseDarazPush(body('REQUEST_INITIATE'));
+    expect(again.ok && again.events[0]!.eventId).toBe(parsed.ok && parsed.events[0]!.eventId);
+    expect(other.ok && other.events[0]!.eventId).not.toBe(parsed.ok && parsed.events[0]!.eventId);
   });
 
   it('keeps other message types as unsupported', () => {

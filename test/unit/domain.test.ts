@@ -1,4 +1,4 @@
-import { CanonicalOrder, addMoney, money, moneyEquals, multiplyMoney, numberToDecimal, orderWorkflowId, parseOrderWorkflowId, toScaled, fromScaled, odooClientOrderRef, odooOrderBindingName } from '../../domain';
+import { CanonicalOrder, addMoney, money, moneyEquals, multiplyMoney, numberToDecimal, orderWorkflowId, parseOrderWorkflowId, toScaled, fromScaled, odooClientOrderRef, odooOrderBindingName, parseOdooClientOrderRef } from '../../domain';
 
 describe('money', () => {
   it('keeps amounts exact as decimal strings', () => {
@@ -31,6 +31,14 @@ describe('ids', () => {
     const odd = { ...key, externalId: '114-3941689-8772232/x y' };
     expect(orderWorkflowId(odd)).toBe('order/shopify/demo-shop/114-3941689-8772232%2Fx%20y');
     expect(parseOrderWorkflowId(orderWorkflowId(odd))).toEqual(odd);
+  });
+  it('parses a client_order_ref back into the order key, and nothing else', () => {
+    expect(parseOdooClientOrderRef(odooClientOrderRef(key))).toEqual(key);
+    const colons = { channel: 'amazon' as const, account: 'us-main', externalId: '114-3941689-8772232:a:b' };
+    expect(parseOdooClientOrderRef(odooClientOrderRef(colons))).toEqual(colons);
+    for (const ref of ['', 'PO-4711', 'shopify:demo-shop', 'shopify:demo-shop:', 'etsy:shop:1', 'shopify:Demo Shop:1', 'SHOPIFY:demo-shop:1', `shopify:demo-shop:${'9'.repeat(201)}`]) {
+      expect(parseOdooClientOrderRef(ref)).toBeUndefined();
+    }
   });
   it('builds Odoo binding keys that differ per account', () => {
     expect(odooClientOrderRef(key)).toBe('shopify:demo-shop:450789469');

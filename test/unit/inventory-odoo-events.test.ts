@@ -37,7 +37,8 @@ describe('stockChanges', () => {
   });
 
   it('gives nothing for delivery notifications (the order side handles those)', () => {
-    expect(stockChanges({ event: 'delivery.done' })).toEqual([]);
+    const record = { id: 1, name: 'WH/OUT/00001', state: 'done', client_order_ref: 'shopify:demo-shop:1' };
+    expect(stockChanges({ event: 'delivery.done', database: 'odoo', model: 'stock.picking', record })).toEqual([]);
   });
 });
 
@@ -84,10 +85,11 @@ describe('POST /webhooks/odoo/:connection refusals', () => {
     expect((await post('main', JSON.stringify({ event: 'price.changed' }), 's3cret-token')).statusCode).toBe(400);
   });
 
-  it('acknowledges a delivery notification without handing anything on', async () => {
-    const res = await post('main', JSON.stringify({ event: 'delivery.done', database: 'odoo', record: { id: 1 } }), 's3cret-token');
+  it('acknowledges a delivery of a sale order that is not channelsync\'s without handing anything on', async () => {
+    const record = { id: 1, name: 'WH/OUT/00001', state: 'done', client_order_ref: false };
+    const res = await post('main', JSON.stringify({ event: 'delivery.done', database: 'odoo', model: 'stock.picking', record }), 's3cret-token');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ accepted: 0 });
+    expect(res.json()).toMatchObject({ accepted: 0 });
   });
 });
 

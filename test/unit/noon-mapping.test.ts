@@ -32,6 +32,29 @@ describe('noon order mapping', () => {
   });
 });
 
+describe('noon refunds', () => {
+  const shipped = (nr: string, sku: string, price: number, refund?: { nr: string; amount: number; at: string }) => ({
+    mp_item_nr: nr, partner_sku: sku, mp_status: 'MP_ITEM_STATUS_CONFIRMED', integration_status: 'INTEGRATION_ITEM_STATUS_SHIPPED', delivered_invoice_price: price,
+    refund_nr: refund?.nr ?? null, refunded_amount: refund?.amount ?? null, refunded_at: refund?.at ?? null, refund_reason_code: refund ? 'CUSTOMER_RETURN' : null,
+  });
+  const order = (items: unknown[]) => NoonOrder.parse({ fbpi_order_nr: 'NFBO1', currency_code: 'AED', order_created_at: '2026-04-09T08:42:15Z', items });
+
+  it('groups refunded units by refund reference into lines by SKU, with amounts; lines stay as sold', () => {
+    const first = { nr: 'NRF1', amount: 0.1, at: '2026-04-12T10:00:00Z' };
+    const canonical = toCanonicalOrder({
+      account: 'ae',
+      order: order([shipped('1', 'A', 0.1, first), shipped('2', 'A', 0.1, first), shipped('3', 'A', 0.1), shipped('4', 'B', 5, { nr: 'NRF2', amount: 2.5, at: '2026-04-11T10:00:00Z' })]),
+    });
+    expect(CanonicalOrder.safeParse(canonical).success).toBe(true);
+    expect(canonical.lines.map((l) => [l.lineId, l.quantity])).toEqual([['A', 3], ['B', 1]]);
+    expect(canonical.refunds).toEqual([
+      { refundId: 'NRF2', occurredAt: '2026-04-11T10:00:00.000Z', lines: [{ lineId: 'B', quantity: 1, amount: { amount: '2.50', currency: 'AED' }, restock: true }], total: { amount: '2.50', currency: 'AED' }, note: 'CUSTOMER_RETURN' },
+      { refundId: 'NRF1', occurredAt: '2026-04-12T10:00:00.000Z', lines: [{ lineId: 'A', quantity: 2, amount: { amount: '0.20', currency: 'AED' }, restock: true }], total: { amount: '0.20', currency: 'AED' }, note: 'CUSTOMER_RETURN' },
+    ]);
+    expect(toCanonicalOrder({ account: 'ae', order: order([shipped('1', 'A', 1)]) })).not.toHaveProperty('refunds');
+  });
+});
+
 describe('noon pricing body', () => {
   it('writes prices as exact decimal literals, not re-formatted floats', () => {
     const text = pricingBody([{ partner_sku: 'A"1', country_code: 'ae', price: '1299.50' }, { partner_sku: 'B', country_code: 'ae', price: '0.10' }]);

@@ -43,6 +43,18 @@ describe('Shopify value parsing', () => {
     expect(noTx.total).toEqual({ amount: '14.50', currency: 'USD' });
   });
 
+  it('reads only returned goods as a restock, never units cancelled before they shipped', () => {
+    const line = (id: number, restockType: string | null) => ({ line_item_id: id, quantity: 1, restock_type: restockType, subtotal: '10.00', total_tax: 0 });
+    const refund = refundFromRest(RestRefund.parse({
+      id: 3,
+      order_id: 2,
+      created_at: '2025-03-01T10:00:00-05:00',
+      refund_line_items: [line(1, 'return'), line(2, 'legacy_restock'), line(3, 'cancel'), line(4, 'no_restock'), line(5, null)],
+      transactions: [{ kind: 'refund', status: 'success', amount: '50.00', currency: 'USD' }],
+    }), 'USD');
+    expect(refund.lines.map((l) => [l.lineId, l.restock])).toEqual([['1', true], ['2', true], ['3', false], ['4', false], ['5', false]]);
+  });
+
   it('computes the wait after THROTTLED from what is missing and the restore rate', () => {
     expect(throttleWaitMs({ requestedQueryCost: 110, throttleStatus: { currentlyAvailable: 10, restoreRate: 100 } })).toBe(1000);
     expect(throttleWaitMs({ requestedQueryCost: 10, throttleStatus: { currentlyAvailable: 50, restoreRate: 100 } })).toBe(0);

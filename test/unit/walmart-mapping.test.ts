@@ -114,6 +114,41 @@ describe('toCanonicalOrder', () => {
     expect(refunded.status).toBe('refunded');
   });
 
+  it('reads every refunded charge of a line as its own refund, with units, tax and a stable id', () => {
+    const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
+    const base = order().orderLines.orderLine[0]!;
+    const charge = (chargeType: string, amount: number, tax?: number) => ({
+      refundReason: 'DamagedItem',
+      charge: { chargeType, chargeAmount: { currency: 'USD', amount }, ...(tax !== undefined ? { tax: { taxName: 'Tax1', taxAmount: { currency: 'USD', amount: tax } } } : {}) },
+    });
+    const lineWith = (charges: unknown[]) => ({
+      ...base,
+      orderLineStatuses: { orderLineStatus: [st('Shipped', '1'), st('Refund', '1')] },
+      refund: { refundId: 'R7', refundComments: 'cracked', refundCharges: { refundCharge: charges } },
+    });
+    const first = toCanonicalOrder(order({ lines: [lineWith([charge('PRODUCT', -0.1, -0.1)])] }), 'wm');
+    // Refunded units shipped first: the order still reads as shipped, its lines as ordered.
+    expect(first.status).toBe('shipped');
+    expect(first.lines[0]!.quantity).toBe(2);
+    expect(first.refunds).toEqual([
+      {
+        refundId: '1:1',
+        occurredAt: '2021-06-16T09:30:55.623Z',
+        lines: [{ lineId: '1', quantity: 1, amount: { amount: '0.20', currency: 'USD' }, restock: false }],
+        total: { amount: '0.20', currency: 'USD' },
+        note: 'DamagedItem: cracked',
+      },
+    ]);
+    // A later refund of the same line appends a charge: the first keeps its id, the new one gets the next.
+    const later = toCanonicalOrder(order({ lines: [lineWith([charge('PRODUCT', -0.1, -0.1), charge('SHIPPING', -0.05)])] }), 'wm');
+    expect(later.refunds?.map((r) => [r.refundId, r.lines[0]!.quantity, r.total.amount])).toEqual([
+      ['1:1', 1, '0.20'],
+      ['1:2', 0, '0.05'],
+    ]);
+    expect(later.refunds?.[0]).toEqual(first.refunds?.[0]);
+    expect(toCanonicalOrder(order(), 'wm')).not.toHaveProperty('refunds');
+  });
+
   it('maps alpha-3 country codes and refuses ones it cannot read', () => {
     expect(toCanonicalOrder(order({ country: 'CAN' }), 'wm').shippingAddress?.countryCode).toBe('CA');
     expect(() => toCanonicalOrder(order({ country: 'Atlantis' }), 'wm')).toThrow(/unknown country/);

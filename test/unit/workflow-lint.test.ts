@@ -57,10 +57,16 @@ const FORBIDDEN: [string, string][] = [
   ["import { loadEnv } from '../config/env';\nexport const x = loadEnv;\n", 'config'],
   ["import { createOrderActivities } from '../activities/order-activities';\nexport const x = createOrderActivities;\n", 'activity types only'],
   ['export const x = process.env.HOME;\n', 'process'],
+  ["import { z } from 'zod';\nexport const x = z.string();\n", 'evaluated again for every workflow instance'],
+  ["import { orderWorkflowId } from '../domain';\nexport const x = orderWorkflowId;\n", 'zod-free domain files'],
+  ["import { Money } from '../domain/money';\nexport const x = Money;\n", 'zod-free domain files'],
 ];
 const ALLOWED =
   "import { proxyActivities } from '@temporalio/workflow';\n" +
   "import type { OrderActivities } from '../activities/order-activities';\n" +
+  "import type { OrderKey } from '../domain';\n" +
+  "import { orderWorkflowId } from '../domain/ids';\n" +
+  "export const id = (key: OrderKey) => orderWorkflowId(key);\n" +
   "export const a = proxyActivities<OrderActivities>({ startToCloseTimeout: '1 minute' });\n";
 
 FORBIDDEN.forEach(([source]) => lintAs('workflows/forbidden.ts', source));

@@ -68,6 +68,12 @@ class CountingOdoo implements OdooOperations {
   async createCreditNote(): Promise<CreditNoteRef> {
     throw new Error('no refunds in poller tests');
   }
+  async restockReturnedGoods(): Promise<never> {
+    throw new Error('no returns in poller tests');
+  }
+  async writeOffReturnedGoods(): Promise<never> {
+    throw new Error('no returns in poller tests');
+  }
   async readStock() {
     return [];
   }

@@ -28,6 +28,8 @@ export const DEFAULT_RATES = {
   getFeed: 2,
   getFeedDocument: 0.0222,
   createRestrictedDataToken: 1,
+  listFinancialEventsByOrderId: 0.5,
+  listFinancialEvents: 0.5,
 } as const;
 export type SpApiOperation = keyof typeof DEFAULT_RATES;
 

@@ -20,9 +20,11 @@ import {
   CreateFeedResponse,
   Feed,
   FeedDocument,
+  type FinancesShipmentEvent,
   GetOrderItemsResponse,
   GetOrderResponse,
   GetOrdersResponse,
+  ListFinancialEventsResponse,
   ListingsItemSubmissionResponse,
   ProcessingReport,
   SqsReceiveResponse,
@@ -80,6 +82,12 @@ export interface AmazonAdapter extends ChannelAdapter {
 }
 
 const FEED_CONTENT_TYPE = 'application/json; charset=UTF-8';
+/** Statuses of an order Amazon has charged (it charges at shipment): only these can carry refunds. */
+const CHARGED = new Set<AmazonOrder['OrderStatus']>(['PartiallyShipped', 'Shipped', 'InvoiceUnconfirmed']);
+/** Amazon lists financial events two minutes after posting at the earliest; a little more for clock skew. */
+const FINANCES_BLIND_MS = 150_000;
+/** Cursors of the second walk (orders with refunds posted since the watermark) start with this. */
+const REFUNDS_CURSOR = 'finances:';
 const FINISHED = new Set(['DONE', 'FATAL', 'CANCELLED']);
 
 /** Amazon's carrier codes we recognise; anything else is sent as carrierCode "Other" with a carrierName. */
@@ -109,7 +117,7 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
       'FBA (AFN) orders are shipped by Amazon: they are marked fulfilledBy "channel" and must not be confirmed; FBA stock is not written.',
       'Listing updates are accepted asynchronously; large pushes go through JSON_LISTINGS_FEED, which can take minutes.',
       'Seller-side cancellation is not available through this adapter.',
-      'Refunds are not visible on the order (they live in the Finances API).',
+      'Refunds are not on the order: they are read from the Finances API for orders that shipped (Amazon charges at shipment), and the poller looks for newly posted refunds, which Amazon lists two minutes after posting at the earliest.',
     ],
   };
 
@@ -132,10 +140,56 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     return items;
   }
 
+  /** The order's refunds, from the Finances API (one more call on the orders rate class, per page). */
+  async function refundEvents(id: string): Promise<FinancesShipmentEvent[]> {
+    const events: FinancesShipmentEvent[] = [];
+    let next: string | undefined;
+    do {
+      const response = await client.call({
+        operation: 'listFinancialEventsByOrderId',
+        method: 'GET',
+        path: `/finances/v0/orders/${encodeURIComponent(id)}/financialEvents`,
+        query: { MaxResultsPerPage: 100, NextToken: next },
+      });
+      const page = parseJson(ListFinancialEventsResponse, response.text, 'listFinancialEventsByOrderId').payload;
+      events.push(...(page?.FinancialEvents?.RefundEventList ?? []));
+      next = page?.NextToken || undefined;
+    } while (next);
+    return events;
+  }
+
   async function toCanonical(order: AmazonOrder): Promise<CanonicalOrder> {
     const items = await orderItems(order.AmazonOrderId);
     if (items.length === 0) throw new ChannelError(`Amazon order ${order.AmazonOrderId} has no items`, 'protocol');
-    return mapOrder({ account: config.account, order, items, marketplaceId: config.marketplaceId });
+    // Amazon charges the buyer when an order ships: before that there is nothing to refund, so the Finances
+    // call is spared for the unshipped and cancelled orders that make up most reads.
+    const refunds = CHARGED.has(order.OrderStatus) ? await refundEvents(order.AmazonOrderId) : [];
+    return mapOrder({ account: config.account, order, items, marketplaceId: config.marketplaceId, refundEvents: refunds });
+  }
+
+  /** getOrder, with buyer name and address through a restricted data token unless PII is switched off. */
+  async function fetchOrder(id: string): Promise<CanonicalOrder> {
+    const path = orderPath(id);
+    const token = pii ? await client.restrictedDataToken({ path, dataElements: ['buyerInfo', 'shippingAddress'] }) : undefined;
+    const response = await client.call({ operation: 'getOrder', method: 'GET', path, token });
+    return toCanonical(parseJson(GetOrderResponse, response.text, 'getOrder').payload);
+  }
+
+  /**
+   * Orders with refunds posted since `since` (minus the overlap): a refund changes nothing on the order, so the
+   * order list alone would never show it. Each is read as getOrder reads it, so it looks as the order already does.
+   */
+  async function refundedOrders(input: { since: string; token?: string }): Promise<{ orders: CanonicalOrder[]; next?: string }> {
+    // Amazon refuses a PostedAfter within its two-minute blind window; the overlap (default five minutes) is
+    // what brings refunds posted inside that window into the next poll.
+    const after = Math.min(Date.parse(input.since) - overlapMs, Date.now() - FINANCES_BLIND_MS);
+    const query = input.token ? { NextToken: input.token } : { PostedAfter: new Date(after).toISOString(), MaxResultsPerPage: 100 };
+    const response = await client.call({ operation: 'listFinancialEvents', method: 'GET', path: '/finances/v0/financialEvents', query });
+    const page = parseJson(ListFinancialEventsResponse, response.text, 'listFinancialEvents').payload;
+    const ids = [...new Set((page?.FinancialEvents?.RefundEventList ?? []).flatMap((e) => (e.AmazonOrderId ? [e.AmazonOrderId] : [])))];
+    const orders: CanonicalOrder[] = [];
+    for (const id of ids) orders.push(await fetchOrder(id));
+    return { orders, ...(page?.NextToken ? { next: page.NextToken } : {}) };
   }
 
   async function patchListing(sku: string, patch: { path: string; op: 'replace' | 'merge'; value: unknown[] }, meter: CallMeter): Promise<ItemResult> {
@@ -228,6 +282,11 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     parseWebhook,
 
     async listOrdersChangedSince(input): Promise<OrderPage> {
+      // Two walks: orders changed since `since`, then orders with refunds posted since then (cursor prefix).
+      if (input.cursor?.startsWith(REFUNDS_CURSOR)) {
+        const refunded = await refundedOrders({ since: input.since, token: input.cursor.slice(REFUNDS_CURSOR.length) });
+        return { orders: refunded.orders, ...(refunded.next ? { nextCursor: `${REFUNDS_CURSOR}${refunded.next}` } : {}) };
+      }
       let response;
       if (input.cursor) {
         // NextToken keeps the original filters; Amazon still wants the marketplace.
@@ -253,15 +312,14 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
       const orders: CanonicalOrder[] = [];
       // getOrderItems is 0.5 rps (burst 30): one order after the other, never in parallel.
       for (const order of page.Orders) orders.push(await toCanonical(order));
-      return { orders, ...(page.NextToken ? { nextCursor: page.NextToken } : {}) };
+      if (page.NextToken) return { orders, nextCursor: page.NextToken };
+      const refunded = await refundedOrders({ since: input.since });
+      const listed = new Set(orders.map((o) => o.externalId));
+      orders.push(...refunded.orders.filter((o) => !listed.has(o.externalId)));
+      return { orders, ...(refunded.next ? { nextCursor: `${REFUNDS_CURSOR}${refunded.next}` } : {}) };
     },
 
-    async getOrder({ externalId }): Promise<CanonicalOrder> {
-      const path = orderPath(externalId);
-      const token = pii ? await client.restrictedDataToken({ path, dataElements: ['buyerInfo', 'shippingAddress'] }) : undefined;
-      const response = await client.call({ operation: 'getOrder', method: 'GET', path, token });
-      return toCanonical(parseJson(GetOrderResponse, response.text, 'getOrder').payload);
-    },
+    getOrder: ({ externalId }) => fetchOrder(externalId),
 
     async acknowledgeOrder(): Promise<void> {
       // SP-API has no order acknowledgement call; nothing to do.

@@ -4,13 +4,15 @@ import {
   type ChannelOrderStatus,
   type Money,
   type OrderLine,
+  type OrderRefund,
+  type RefundLine,
   addMoney,
   fromScaled,
   minorDigits,
   money,
   toScaled,
 } from '../../../domain';
-import { type AmazonMoney, type AmazonOrder, type AmazonOrderItem, type OrderStatus } from './schemas';
+import { type AmazonMoney, type AmazonOrder, type AmazonOrderItem, type FinancesShipmentEvent, type OrderStatus } from './schemas';
 
 // Amazon order + items -> CanonicalOrder. Amazon quirks handled here: ItemPrice is the line total,
 // Pending orders carry no prices or address, AFN orders are shipped by Amazon.
@@ -116,6 +118,54 @@ export interface MapOrderInput {
   items: AmazonOrderItem[];
   /** The account's marketplace, used when the order itself does not say. */
   marketplaceId: string;
+  /** The order's RefundEventList from the Finances API, when it was read. */
+  refundEvents?: FinancesShipmentEvent[];
+}
+
+/**
+ * Refunds from the Finances API (RefundEventList): they never show on the order. A refund event has no id, so
+ * it is named by its PostedDate and the OrderAdjustmentItemIds of its items (Amazon's ids of each adjustment),
+ * which do not change once posted. Per item, the buyer got back every charge adjustment (principal, tax,
+ * shipping, gift wrap) net of promotion adjustments, all negative there; fee adjustments are between Amazon
+ * and the seller and are left out. QuantityShipped is the number of units refunded.
+ */
+export function refundsFromEvents(input: { events: readonly FinancesShipmentEvent[]; lines: readonly OrderLine[]; currency: string }): OrderRefund[] {
+  const { currency } = input;
+  const refunds: OrderRefund[] = [];
+  for (const event of input.events) {
+    const items = event.ShipmentItemAdjustmentList ?? [];
+    const posted = event.PostedDate ? Date.parse(event.PostedDate) : NaN;
+    if (items.length === 0 || Number.isNaN(posted)) continue;
+    const occurredAt = new Date(posted).toISOString();
+    const lines = new Map<string, RefundLine>();
+    for (const item of items) {
+      const lineId =
+        input.lines.find((l) => l.lineId === item.OrderItemId)?.lineId ??
+        input.lines.find((l) => item.SellerSKU !== undefined && l.sku === item.SellerSKU)?.lineId ??
+        item.OrderItemId ??
+        item.SellerSKU ??
+        'unknown';
+      const given = [...(item.ItemChargeAdjustmentList ?? []).map((c) => c.ChargeAmount), ...(item.PromotionAdjustmentList ?? []).map((p) => p.PromotionAmount)]
+        .filter((m) => m?.CurrencyAmount !== undefined)
+        .reduce((sum, m) => addMoney(sum, money(-m!.CurrencyAmount!, m!.CurrencyCode ?? currency)), money('0', currency));
+      const known = lines.get(lineId);
+      lines.set(
+        lineId,
+        known
+          ? { ...known, quantity: known.quantity + (item.QuantityShipped ?? 0), amount: addMoney(known.amount, given) }
+          : { lineId, quantity: item.QuantityShipped ?? 0, amount: given, restock: false },
+      );
+    }
+    const ids = items.map((i) => i.OrderAdjustmentItemId ?? i.OrderItemId ?? i.SellerSKU ?? '').sort().join(',');
+    const refundLines = [...lines.values()];
+    refunds.push({
+      refundId: `${occurredAt}/${ids}`,
+      occurredAt,
+      lines: refundLines,
+      total: refundLines.reduce((sum, l) => addMoney(sum, l.amount), money('0', currency)),
+    });
+  }
+  return refunds.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
 }
 
 /**
@@ -136,6 +186,7 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
   }
   const total = toMoney(order.OrderTotal) ?? money('0', currency);
   const address = mapAddress(order);
+  const refunds = refundsFromEvents({ events: input.refundEvents ?? [], lines, currency });
   return {
     channel: 'amazon',
     account: input.account,
@@ -156,7 +207,16 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
     updatedAt: order.LastUpdateDate,
     test: false,
     fulfilledBy: order.FulfillmentChannel === 'AFN' ? 'channel' : 'merchant',
+    // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
+    ...(refunds.length > 0 ? { refunds } : {}),
+    ...(shipBy(order.LatestShipDate) ? { shipBy: shipBy(order.LatestShipDate) } : {}),
   };
+}
+
+/** ISO-8601 UTC of a ship-by date, or undefined when absent or unreadable (it only drives an alert). */
+function shipBy(value: string | undefined): string | undefined {
+  const ms = value === undefined ? NaN : Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
 function negate(value: Money): Money {

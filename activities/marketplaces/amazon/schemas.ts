@@ -49,6 +49,8 @@ export const AmazonOrder = z
     AmazonOrderId: z.string().min(1),
     PurchaseDate: z.string(),
     LastUpdateDate: z.string(),
+    /** The end of the ship-by window (absent on some Pending orders). */
+    LatestShipDate: z.string().optional(),
     OrderStatus,
     FulfillmentChannel: z.enum(['MFN', 'AFN']).optional(),
     MarketplaceId: z.string().optional(),
@@ -157,3 +159,40 @@ export const OrderChangeNotification = z.object({
   NotificationMetadata: z.object({ NotificationId: z.string().min(1), PublishTime: z.string() }).passthrough(),
 });
 export type OrderChangeNotification = z.infer<typeof OrderChangeNotification>;
+
+/** Finances API v0 money: the amount is a JSON number (negative when given back to the buyer). */
+export const FinancesCurrency = z.object({ CurrencyCode: z.string().optional(), CurrencyAmount: z.number().optional() }).passthrough();
+const ChargeComponent = z.object({ ChargeType: z.string().optional(), ChargeAmount: FinancesCurrency.optional() }).passthrough();
+const Promotion = z.object({ PromotionType: z.string().optional(), PromotionAmount: FinancesCurrency.optional() }).passthrough();
+
+/** ShipmentItem of a RefundEvent: OrderAdjustmentItemId names the adjustment, QuantityShipped the units. */
+export const FinancesShipmentItem = z
+  .object({
+    SellerSKU: z.string().optional(),
+    OrderItemId: z.string().optional(),
+    OrderAdjustmentItemId: z.string().optional(),
+    QuantityShipped: z.number().int().optional(),
+    ItemChargeAdjustmentList: z.array(ChargeComponent).optional(),
+    PromotionAdjustmentList: z.array(Promotion).optional(),
+  })
+  .passthrough();
+
+/** ShipmentEvent, the type of RefundEventList entries: "a shipment, refund, guarantee claim, or chargeback". */
+export const FinancesShipmentEvent = z
+  .object({
+    AmazonOrderId: z.string().optional(),
+    PostedDate: z.string().optional(),
+    ShipmentItemAdjustmentList: z.array(FinancesShipmentItem).optional(),
+  })
+  .passthrough();
+export type FinancesShipmentEvent = z.infer<typeof FinancesShipmentEvent>;
+
+export const ListFinancialEventsResponse = z.object({
+  payload: z
+    .object({
+      NextToken: z.string().optional(),
+      FinancialEvents: z.object({ RefundEventList: z.array(FinancesShipmentEvent).optional() }).passthrough().optional(),
+    })
+    .passthrough()
+    .optional(),
+});

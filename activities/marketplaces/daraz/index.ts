@@ -1,4 +1,4 @@
-import { money } from '../../../domain';
+import { type CanonicalOrder, money } from '../../../domain';
 import { ChannelError } from '../errors';
 import {
   type ChannelAdapter,
@@ -9,8 +9,8 @@ import {
   type PushResult,
 } from '../types';
 import { callDaraz, classifyDarazError, dataOf, type DarazClientConfig, type DarazTokens, refreshDarazToken } from './client';
-import { DARAZ_VENTURES, type DarazCountry, formatVentureTime, isCancelled, parseDarazTime, toCanonicalOrder } from './mapping';
-import { CancelTip, DarazItem, DarazOrder, FulfilmentResult, ItemsOfOrders, OrdersPage, PackData, RtsData } from './schemas';
+import { DARAZ_VENTURES, type DarazCountry, formatVentureTime, isCancelled, mayHaveRefunds, parseDarazTime, toCanonicalOrder } from './mapping';
+import { CancelTip, DarazItem, DarazOrder, FulfilmentResult, ItemsOfOrders, OrdersPage, PackData, type ReverseOrder, ReverseOrdersPage, RtsData } from './schemas';
 import { parseDarazPush, verifyDarazPush } from './webhook';
 import { z } from 'zod';
 
@@ -130,6 +130,26 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
     return { order, items: await itemsOf(orderId) };
   }
 
+  /**
+   * The order's reverse orders (returns, refund-only requests, cancellations), read only once some unit has
+   * left the seller: before that there is nothing to return, and a cancellation is read from the items.
+   */
+  async function reverseOrdersOf(orderId: string, items: readonly DarazItem[]): Promise<ReverseOrder[]> {
+    if (!mayHaveRefunds(items)) return [];
+    const found: ReverseOrder[] = [];
+    for (let pageNo = 1; ; pageNo++) {
+      const envelope = await call('/reverse/getreverseordersforseller', 'GET', { trade_order_id: orderId, page_size: '100', page_no: String(pageNo) });
+      const page = dataOf(ReverseOrdersPage, envelope.result, 'Daraz /reverse/getreverseordersforseller');
+      found.push(...page.items);
+      if (page.items.length < 100 || (page.total !== undefined && found.length >= page.total)) return found;
+    }
+  }
+
+  async function canonical(order: DarazOrder, items: readonly DarazItem[]) {
+    const reverseOrders = await reverseOrdersOf(order.order_id, items);
+    return toCanonicalOrder({ account: config.account, country: config.country, order, items, reverseOrders });
+  }
+
   /** Fulfilment APIs wrap their answer in result{success, data}; each element has its own item_err_code. */
   function fulfilmentData(envelope: { result?: unknown }, apiPath: string): unknown {
     const result = dataOf(FulfilmentResult, envelope.result, `Daraz ${apiPath}`);
@@ -181,6 +201,7 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
       'Push messages carry only ids and a status; every order event is key-only and the order must be re-fetched.',
       'There is no acknowledgement step on Daraz; acknowledgeOrder does nothing.',
       'orders/get cannot page past offset + limit = 5000: the adapter slides the update_after window instead.',
+      'Refunds are read from reverse orders (one line per unit): each unit refunded is its own refund, so a return of several units becomes several credit notes.',
     ],
   };
 
@@ -223,9 +244,8 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
         const batch = await call('/orders/items/get', 'GET', { order_ids: `[${ids.join(',')}]` });
         for (const entry of dataOf(ItemsOfOrders, batch.data, 'Daraz /orders/items/get')) itemsByOrder.set(entry.order_id, entry.order_items);
       }
-      const orders = page.orders.map((order) =>
-        toCanonicalOrder({ account: config.account, country: config.country, order, items: itemsByOrder.get(order.order_id) ?? [] }),
-      );
+      const orders: CanonicalOrder[] = [];
+      for (const order of page.orders) orders.push(await canonical(order, itemsByOrder.get(order.order_id) ?? []));
       const last = page.orders.at(-1);
       const done = page.orders.length < limit || (page.countTotal !== undefined && o + page.orders.length >= page.countTotal);
       if (done || !last) return { orders };
@@ -234,7 +254,7 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
 
     async getOrder({ externalId }) {
       const { order, items } = await fetchOrder(externalId);
-      return toCanonicalOrder({ account: config.account, country: config.country, order, items });
+      return canonical(order, items);
     },
 
     async acknowledgeOrder() {

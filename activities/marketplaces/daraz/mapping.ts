@@ -2,12 +2,15 @@ import {
   addMoney,
   type CanonicalOrder,
   type ChannelOrderStatus,
+  fromScaled,
   money,
   type Money,
   type OrderLine,
+  type OrderRefund,
+  toScaled,
 } from '../../../domain';
 import { ChannelError } from '../errors';
-import { type DarazItem, type DarazOrder } from './schemas';
+import { type DarazItem, type DarazOrder, type ReverseOrder } from './schemas';
 
 // Daraz -> domain. Status lives on items, one item row per unit; lines are folded back by seller SKU.
 
@@ -94,11 +97,57 @@ function negate(m: Money): Money {
   return { ...m, amount: m.amount.startsWith('-') ? m.amount.slice(1) : `-${m.amount}` };
 }
 
+/** Items in these statuses have left the seller: only such an order can have a return or refund to read. */
+export function mayHaveRefunds(items: readonly Pick<DarazItem, 'status'>[]): boolean {
+  return items.some((i) => HANDED_OVER.has(i.status) || RETURNED.has(i.status));
+}
+
+/** Lazada line times are epoch seconds (milliseconds accepted). */
+function lineTime(value: number): string {
+  return new Date(value > 1e12 ? value : value * 1000).toISOString();
+}
+
+/**
+ * Refunds from reverse orders (GetReverseOrdersForSeller). Each reverse order line is one unit with its own
+ * reverse_status and refund_amount (cents), and Daraz refunds line by line, so each line that reached
+ * REFUND_SUCCESS is one refund here, keyed by reverse order and line: exactly once, however the other lines of
+ * the same return end. Cancellations (request_type CANCEL) are not refunds of goods: the order's cancellation
+ * undoes the sale. A RETURN line brings the unit back (restock); a refund-only line does not. The spec is thin
+ * here (Daraz documents no reverse API of its own; this follows Lazada's), so this is the plainest reading.
+ */
+export function refundsOf(input: { reverseOrders: readonly ReverseOrder[]; items: readonly DarazItem[]; currency: string }): OrderRefund[] {
+  const { currency } = input;
+  const refunds: OrderRefund[] = [];
+  for (const reverse of input.reverseOrders) {
+    if (reverse.request_type === 'CANCEL') continue;
+    for (const line of reverse.reverse_order_lines) {
+      if (line.reverse_status !== 'REFUND_SUCCESS' || line.is_need_refund === false) continue;
+      const item = input.items.find((i) => i.order_item_id === line.trade_order_line_id);
+      const sku = item?.sku ?? line.seller_sku_id;
+      if (!sku) continue;
+      const amount = money(fromScaled(BigInt(Math.round(line.refund_amount ?? 0)), 2), currency);
+      // One unit back when the refund covers what the buyer paid for it; less is money only.
+      const paid = item ? money(item.paid_price, currency) : undefined;
+      const whole = !paid || toScaled(amount.amount, 2) >= toScaled(paid.amount, 2);
+      const at = line.return_order_line_gmt_modified ?? line.return_order_line_gmt_create;
+      refunds.push({
+        refundId: `${reverse.reverse_order_id}/${line.reverse_order_line_id}`,
+        occurredAt: at ? lineTime(at) : new Date(0).toISOString(),
+        lines: [{ lineId: sku, quantity: whole ? 1 : 0, amount, restock: reverse.request_type === 'RETURN' }],
+        total: amount,
+        ...(line.reason_text ? { note: line.reason_text } : {}),
+      });
+    }
+  }
+  return refunds.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.refundId.localeCompare(b.refundId));
+}
+
 export function toCanonicalOrder(input: {
   account: string;
   country: DarazCountry;
   order: DarazOrder;
   items: readonly DarazItem[];
+  reverseOrders?: readonly ReverseOrder[];
 }): CanonicalOrder {
   const { order, items, country } = input;
   const currency = items.find((i) => i.currency)?.currency ?? DARAZ_VENTURES[country].currency;
@@ -129,6 +178,9 @@ export function toCanonicalOrder(input: {
     updatedAt: parseDarazTime(order.updated_at),
     test: false,
   };
+  const refunds = refundsOf({ reverseOrders: input.reverseOrders ?? [], items, currency });
+  // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
+  if (refunds.length > 0) canonical.refunds = refunds;
   if (street && city) {
     canonical.shippingAddress = {
       name,

@@ -126,3 +126,45 @@ export const OrderStatusData = z.looseObject({
   trade_order_line_id: Id.optional(),
   status_update_time: z.number(),
 });
+
+const Flag = z.union([z.boolean(), z.string()]).transform((v) => v === true || v === 'true');
+
+/**
+ * GetReverseOrdersForSeller `result`: reverse orders (return, refund-only, cancellation) with one line per unit.
+ * refund_amount and item_unit_price are in cents; the line times are epoch seconds (milliseconds accepted).
+ */
+export const ReverseOrderLine = z.looseObject({
+  reverse_order_line_id: Id,
+  trade_order_line_id: Id,
+  reverse_status: z.string(),
+  is_need_refund: Flag.optional(),
+  refund_amount: Count.optional(),
+  seller_sku_id: z.string().optional(),
+  reason_text: z.string().optional(),
+  return_order_line_gmt_create: Count.optional(),
+  return_order_line_gmt_modified: Count.optional(),
+});
+export type ReverseOrderLine = z.infer<typeof ReverseOrderLine>;
+
+export const ReverseOrder = z.looseObject({
+  reverse_order_id: Id,
+  trade_order_id: Id,
+  request_type: z.string().optional(),
+  reverse_order_lines: z.array(ReverseOrderLine).default([]),
+});
+export type ReverseOrder = z.infer<typeof ReverseOrder>;
+
+export const ReverseOrdersPage = z.looseObject({
+  total: Count.optional(),
+  items: z.array(ReverseOrder).default([]),
+});
+
+/** msg_type 10: a reverse order line changed status. */
+export const ReverseStatusData = z.looseObject({
+  reverse_order_id: Id,
+  reverse_status: z.string().min(1),
+  trade_order_id: Id,
+  reverse_order_line_id: Id.optional(),
+  trade_order_line_id: Id.optional(),
+  status_update_time: z.number().optional(),
+});

@@ -1,7 +1,7 @@
 import { type ChannelEvent, derivedEventId } from '../../../domain';
 import { hmacSha256, header, safeEqual } from '../signatures';
 import { type ParseResult, type VerifyResult, type WebhookRequest } from '../types';
-import { OrderStatusData, PushMessage } from './schemas';
+import { OrderStatusData, PushMessage, ReverseStatusData } from './schemas';
 
 // Push messages: Authorization = hex HMAC-SHA256(app_secret, app_key + raw body). They carry ids and a
 // status only, so order events carry only the key and the workflow fetches the order itself.
@@ -29,6 +29,22 @@ export function parseDarazPush(request: WebhookRequest): ParseResult {
   if (!message.success) return { ok: false, message: 'Daraz push envelope', issues: message.error.issues };
   const { message_type: type, data, timestamp } = message.data;
   const base = { channel: 'daraz' as const, account: request.account, source: 'webhook' as const };
+  if (type === 10) {
+    // A return or refund moved on: the workflow re-reads the order, reverse orders included.
+    const reverse = ReverseStatusData.safeParse(data);
+    if (!reverse.success) return { ok: false, message: 'Daraz reverse order push', issues: reverse.error.issues };
+    const r = reverse.data;
+    const at = r.status_update_time ?? timestamp;
+    const event: ChannelEvent = {
+      ...base,
+      type: 'order.notified',
+      topic: `reverse_status/${r.reverse_status}`,
+      externalId: r.trade_order_id,
+      eventId: derivedEventId(['daraz', '10', r.reverse_order_id, r.reverse_order_line_id ?? '', r.reverse_status, String(at)]),
+      occurredAt: instant(at),
+    };
+    return { ok: true, events: [event] };
+  }
   if (type !== 0) {
     const ref = data.trade_order_id ?? data.item_id ?? data.itemId ?? message.data.seller_id ?? 'none';
     const event: ChannelEvent = {

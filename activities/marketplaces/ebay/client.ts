@@ -30,13 +30,27 @@ const TOKEN_MARGIN_MS = 5 * 60_000;
 const FULFILLMENT = '/sell/fulfillment/v1';
 const INVENTORY = '/sell/inventory/v1';
 
+const PACIFIC = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/Los_Angeles', hourCycle: 'h23',
+  year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+});
+
+/** Pacific wall-clock time at `at`, written as if it were UTC (so minus `at` is the zone's offset then). */
+function pacificWallClock(at: number): { wall: number; year: number; month: number; day: number } {
+  const parts = PACIFIC.formatToParts(new Date(at));
+  const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const [year, month, day] = [part('year'), part('month'), part('day')];
+  const wall = Date.UTC(year, month - 1, day, part('hour'), part('minute'), part('second')) + (at % 1000);
+  return { wall, year, month, day };
+}
+
 /** Milliseconds until the next midnight US Pacific time, when eBay's daily call quotas restart. */
 export function msUntilQuotaReset(now = Date.now()): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'America/Los_Angeles', hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(new Date(now));
-  const part = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return 86_400_000 - (((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + (now % 1000));
+  const today = pacificWallClock(now);
+  const midnight = Date.UTC(today.year, today.month - 1, today.day + 1);
+  // Days of 23 or 25 hours: the offset that counts is the one at midnight (DST switches at 02:00, never near it).
+  const guess = midnight - (today.wall - now);
+  return midnight - (pacificWallClock(guess).wall - guess) - now;
 }
 
 type Grant = 'user' | 'application';

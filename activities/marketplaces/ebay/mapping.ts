@@ -1,6 +1,6 @@
 import {
-  CanonicalOrder, fromScaled, minorDigits, money, toScaled,
-  type Address, type ChannelOrderStatus, type Money, type OrderLine,
+  addMoney, CanonicalOrder, fromScaled, minorDigits, money, moneyEquals, toScaled,
+  type Address, type ChannelOrderStatus, type Money, type OrderLine, type OrderRefund, type RefundLine,
 } from '../../../domain';
 import { ChannelError } from '../errors';
 import { type EbayAmount, type EbayLineItem, type EbayOrder } from './schemas';
@@ -81,12 +81,70 @@ function shippingAddress(order: EbayOrder): Address | undefined {
   };
 }
 
+/** Whole units a line refund pays back at the line's price after discounts (a goodwill amount is 0 units). */
+function refundedUnits(line: EbayLineItem, amount: Money): number {
+  const cost = toScaled((line.discountedLineItemCost ?? line.lineItemCost).value, 6);
+  if (cost <= 0n || line.quantity <= 0) return 0;
+  const units = (toScaled(amount.amount, 6) * BigInt(line.quantity)) / cost;
+  return Number(units > BigInt(line.quantity) ? BigInt(line.quantity) : units);
+}
+
+/**
+ * eBay refunds. issueRefund with refundItems puts the refund on the lines it names (lineItems[].refunds,
+ * one refundId shared by those lines); an order-level refund (orderLevelRefundAmount, or eBay's own when a
+ * sale is cancelled) sits in paymentSummary.refunds. Refunds carry money only, no units: see refundedUnits.
+ * Only issued refunds count (a line refund once it has a refundDate, an order-level one once REFUNDED).
+ */
+export function refundsOf(order: EbayOrder): OrderRefund[] {
+  const found = new Map<string, OrderRefund>();
+  for (const line of order.lineItems) {
+    for (const r of line.refunds ?? []) {
+      const id = r.refundId ?? r.refundReferenceId;
+      if (!id || !r.amount || !r.refundDate) continue;
+      const amount = toMoney(r.amount);
+      const refundLine: RefundLine = { lineId: line.lineItemId, quantity: refundedUnits(line, amount), amount, restock: false };
+      const known = found.get(id);
+      if (known) {
+        known.lines.push(refundLine);
+        known.total = addMoney(known.total, amount);
+      } else {
+        found.set(id, { refundId: id, occurredAt: r.refundDate, lines: [refundLine], total: amount });
+      }
+    }
+  }
+  const orderTotal = toMoney(order.pricingSummary.total);
+  for (const r of order.paymentSummary?.refunds ?? []) {
+    const id = r.refundId ?? r.refundReferenceId;
+    if (!id || (r.refundStatus !== undefined && r.refundStatus !== 'REFUNDED')) continue;
+    const amount = toMoney(r.amount);
+    const known = found.get(id);
+    if (known) {
+      // The same refund seen at both levels: the order-level amount is what the buyer got back in all.
+      known.total = amount;
+      continue;
+    }
+    // An order-level refund of the whole order gives back every unit; a smaller one is money only.
+    const lines: RefundLine[] = moneyEquals(amount, orderTotal)
+      ? order.lineItems.map((l) => ({ lineId: l.lineItemId, quantity: l.quantity, amount: toMoney(l.discountedLineItemCost ?? l.lineItemCost), restock: false }))
+      : [];
+    found.set(id, { refundId: id, occurredAt: r.refundDate ?? order.lastModifiedDate, lines, total: amount });
+  }
+  return [...found.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
+
+/** The earliest ship-by date over the lines (ISO-8601 UTC), if eBay gives one. */
+function shipBy(order: EbayOrder): string | undefined {
+  const times = order.lineItems.map((l) => Date.parse(l.lineItemFulfillmentInstructions?.shipByDate ?? '')).filter((t) => Number.isFinite(t));
+  return times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
+}
+
 export function toCanonicalOrder(order: EbayOrder, account: string): CanonicalOrder {
   const shipTo = order.fulfillmentStartInstructions?.[0]?.shippingStep?.shipTo;
   const total = toMoney(order.pricingSummary.total);
   const address = shippingAddress(order);
   const email = shipTo?.email && EMAIL.test(shipTo.email) ? shipTo.email : undefined;
   const phone = shipTo?.primaryPhone?.phoneNumber;
+  const refunds = refundsOf(order);
   const candidate = {
     channel: 'ebay' as const,
     account,
@@ -108,6 +166,9 @@ export function toCanonicalOrder(order: EbayOrder, account: string): CanonicalOr
     createdAt: order.creationDate,
     updatedAt: order.lastModifiedDate,
     test: false,
+    ...(shipBy(order) ? { shipBy: shipBy(order) } : {}),
+    // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
+    ...(refunds.length > 0 ? { refunds } : {}),
   };
   const parsed = CanonicalOrder.safeParse(candidate);
   if (!parsed.success) {

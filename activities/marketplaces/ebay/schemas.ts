@@ -48,8 +48,23 @@ export const LineItem = z.object({
   discountedLineItemCost: Amount.optional(),
   taxes: z.array(z.object({ amount: Amount.optional(), taxType: z.string().optional() })).optional(),
   lineItemFulfillmentStatus: z.string().optional(),
+  lineItemFulfillmentInstructions: z.object({ shipByDate: z.string().optional() }).passthrough().optional(),
+  /** LineItemRefund: refunds issued for this line (refundDate appears once issued). */
+  refunds: z
+    .array(z.object({ refundId: z.string().optional(), refundReferenceId: z.string().optional(), refundDate: z.string().optional(), amount: Amount.optional() }))
+    .optional(),
 });
 export type EbayLineItem = z.infer<typeof LineItem>;
+
+/** OrderRefund: an order-level refund (line-level ones sit on the lines). refundStatus FAILED | PENDING | REFUNDED. */
+export const OrderRefund = z.object({
+  refundId: z.string().optional(),
+  refundReferenceId: z.string().optional(),
+  refundDate: z.string().optional(),
+  refundStatus: z.string().optional(),
+  amount: Amount,
+});
+export type EbayOrderRefund = z.infer<typeof OrderRefund>;
 
 export const Order = z.object({
   orderId: z.string().min(1),
@@ -64,6 +79,7 @@ export const Order = z.object({
     .array(z.object({ shippingStep: z.object({ shipTo: ShipTo.optional() }).optional() }))
     .optional(),
   lineItems: z.array(LineItem).min(1),
+  paymentSummary: z.object({ refunds: z.array(OrderRefund).optional() }).optional(),
 });
 export type EbayOrder = z.infer<typeof Order>;
 

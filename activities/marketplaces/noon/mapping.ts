@@ -1,4 +1,4 @@
-import { addMoney, type CanonicalOrder, type ChannelOrderStatus, money, type Money, type OrderLine } from '../../../domain';
+import { addMoney, type CanonicalOrder, type ChannelOrderStatus, money, type Money, type OrderLine, type OrderRefund, type RefundLine } from '../../../domain';
 import { ChannelError } from '../errors';
 import { type CustomerDetails, type NoonItem, type NoonOrder } from './schemas';
 
@@ -39,6 +39,37 @@ export function foldNoonItems(items: readonly NoonItem[], currency: string): Ord
   });
 }
 
+/**
+ * Refunds: one per refund reference, its units folded by partner SKU (the line id). A refunded unit stays on its
+ * line; the refund carries it. noon refunds follow a customer return or an RTO, so the units come back (restock).
+ */
+export function refundsOf(items: readonly NoonItem[], currency: string): OrderRefund[] {
+  const byRef = new Map<string, NoonItem[]>();
+  for (const item of items) {
+    if (!item.refund_nr || item.refunded_amount == null || !item.refunded_at) continue;
+    byRef.set(item.refund_nr, [...(byRef.get(item.refund_nr) ?? []), item]);
+  }
+  return [...byRef.entries()]
+    .map(([refundNr, units]): OrderRefund => {
+      const lines = new Map<string, RefundLine>();
+      for (const unit of units) {
+        const amount = money(unit.refunded_amount!, currency);
+        const known = lines.get(unit.partner_sku);
+        lines.set(unit.partner_sku, known ? { ...known, quantity: known.quantity + 1, amount: addMoney(known.amount, amount) } : { lineId: unit.partner_sku, quantity: 1, amount, restock: true });
+      }
+      const refundLines = [...lines.values()];
+      const reason = units.find((u) => u.refund_reason_code)?.refund_reason_code;
+      return {
+        refundId: refundNr,
+        occurredAt: new Date(units[0]!.refunded_at!).toISOString(),
+        lines: refundLines,
+        total: refundLines.reduce((sum, l) => addMoney(sum, l.amount), money('0', currency)),
+        ...(reason ? { note: reason } : {}),
+      };
+    })
+    .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
+
 export function toCanonicalOrder(input: { account: string; order: NoonOrder; customer?: CustomerDetails }): CanonicalOrder {
   const { order } = input;
   const currency = order.currency_code.toUpperCase();
@@ -47,6 +78,7 @@ export function toCanonicalOrder(input: { account: string; order: NoonOrder; cus
   const total = live.reduce((acc, i) => addMoney(acc, price(i, currency)), money('0', currency));
   const name = [input.customer?.first_name, input.customer?.last_name].filter((p) => p && p.trim()).join(' ') || 'noon customer';
   const created = new Date(order.order_created_at).toISOString();
+  const refunds = refundsOf(order.items, currency);
   return {
     channel: 'noon',
     account: input.account,
@@ -63,5 +95,7 @@ export function toCanonicalOrder(input: { account: string; order: NoonOrder; cus
     // FBPI orders carry no update time.
     updatedAt: created,
     test: false,
+    // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
+    ...(refunds.length > 0 ? { refunds } : {}),
   };
 }

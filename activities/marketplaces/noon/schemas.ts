@@ -10,6 +10,15 @@ export const NoonItem = z.looseObject({
   /** Major units as a JSON double. */
   delivered_invoice_price: z.number().nullable().optional(),
   cancellation_reason_code: z.string().nullable().optional(),
+  /**
+   * A unit noon refunded to the customer: a reference shared by the units refunded together, the amount (major
+   * units) and the time. FBPI documents no return fields (regional-marketplaces.md B.2, unverified item 5): this
+   * is the plainest model, the one the simulator serves.
+   */
+  refund_nr: z.string().min(1).nullable().optional(),
+  refunded_amount: z.number().nonnegative().nullable().optional(),
+  refunded_at: z.string().datetime({ offset: true }).nullable().optional(),
+  refund_reason_code: z.string().nullable().optional(),
 });
 export type NoonItem = z.infer<typeof NoonItem>;
 

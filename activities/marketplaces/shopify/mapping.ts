@@ -229,8 +229,11 @@ export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: str
   );
 }
 
-/** Refund restocks unless Shopify says no_restock. */
-const RESTOCKING = new Set(['return', 'cancel', 'legacy_restock']);
+/**
+ * Returned goods only: 'cancel' is units that never shipped (cancelled before fulfilment), so reading it as a
+ * restock would take shipped units of a partly shipped line back; 'no_restock' stays with the buyer.
+ */
+const RESTOCKING = new Set(['return', 'legacy_restock']);
 
 export function refundFromRest(r: RestRefund, currency: string): OrderRefundedEvent['refund'] {
   const zero = money('0', currency);

@@ -5,6 +5,7 @@ import {
   Customer,
   type Money,
   type OrderLine,
+  type OrderRefund,
   addMoney,
   fromScaled,
   minorDigits,
@@ -23,6 +24,17 @@ export function walmartDateToIso(value: WalmartDate): string {
   const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) throw new ChannelError(`walmart: unreadable date ${JSON.stringify(value)}`, 'protocol');
   return new Date(ms).toISOString();
+}
+
+/** The PO's ship-by date, ISO-8601 UTC; an unreadable one is left out (it only drives an alert). */
+function shipBy(order: WalmartOrder): string | undefined {
+  const value = order.shippingInfo.estimatedShipDate;
+  if (value === undefined) return undefined;
+  try {
+    return walmartDateToIso(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Walmart query dates: yyyy-MM-ddTHH:mm:ssZ (no fractions), floored so the window never shrinks. */
@@ -69,7 +81,8 @@ function orderStatus(order: WalmartOrder, refunded: Money, charged: Money): Chan
   const lines = order.orderLines.orderLine;
   const ordered = lines.reduce((n, l) => n + Number(l.orderLineQuantity.amount), 0);
   const cancelled = lines.reduce((n, l) => n + quantityIn(l, 'Cancelled'), 0);
-  const shipped = lines.reduce((n, l) => n + quantityIn(l, 'Shipped', 'Delivered'), 0);
+  // Refunded units shipped first (Walmart refunds shipped lines only).
+  const shipped = lines.reduce((n, l) => n + quantityIn(l, 'Shipped', 'Delivered', 'Refund'), 0);
   const digits = minorDigits(charged.currency);
   if (toScaled(refunded.amount, digits) > 0n && toScaled(refunded.amount, digits) >= toScaled(charged.amount, digits)) return 'refunded';
   if (cancelled >= ordered) return 'cancelled';
@@ -77,6 +90,45 @@ function orderStatus(order: WalmartOrder, refunded: Money, charged: Money): Chan
   if (shipped > 0) return 'partially_shipped';
   // Walmart releases a PO to the seller only after payment.
   return 'paid';
+}
+
+/** Whole units a refunded PRODUCT charge pays back at the unit price (a smaller amount is money only). */
+function refundedUnits(charge: Money, unitPrice: Money, quantity: number): number {
+  const price = toScaled(unitPrice.amount, 6);
+  if (price <= 0n) return 0;
+  return Math.min(quantity, Number(toScaled(charge.amount, 6) / price));
+}
+
+/**
+ * Walmart shows one refund per line (RefundType) whose refundCharges accumulate over every refund of that line
+ * (negative amounts, tax on the charge); the boundaries between refunds are not shown and refundId may name only
+ * the latest. So each refunded charge is a refund of its own here, keyed by line and its position in that
+ * append-only list: a read never books a charge twice and a later read never renumbers an earlier one. A PRODUCT
+ * charge gives back the units its amount pays for at the unit price; other charges (shipping) are money only.
+ */
+export function refundsOf(order: WalmartOrder, currency: string): OrderRefund[] {
+  const refunds: OrderRefund[] = [];
+  for (const line of order.orderLines.orderLine) {
+    const charges = line.refund?.refundCharges.refundCharge ?? [];
+    if (charges.length === 0) continue;
+    const { unitPrice } = lineCharges(line, currency);
+    const quantity = Number(line.orderLineQuantity.amount) - quantityIn(line, 'Cancelled');
+    const at = walmartDateToIso(line.statusDate ?? order.orderDate);
+    charges.forEach((c, index) => {
+      const charged = money(Math.abs(c.charge.chargeAmount.amount), c.charge.chargeAmount.currency);
+      const tax = c.charge.tax ? money(Math.abs(c.charge.tax.taxAmount.amount), c.charge.tax.taxAmount.currency) : undefined;
+      const amount = tax ? addMoney(charged, tax) : charged;
+      const units = (c.charge.chargeType ?? 'PRODUCT') === 'PRODUCT' ? refundedUnits(charged, unitPrice, quantity) : 0;
+      refunds.push({
+        refundId: `${line.lineNumber}:${index + 1}`,
+        occurredAt: at,
+        lines: [{ lineId: line.lineNumber, quantity: units, amount, restock: false }],
+        total: amount,
+        ...(c.refundReason || line.refund?.refundComments ? { note: [c.refundReason, line.refund?.refundComments].filter(Boolean).join(': ') } : {}),
+      });
+    });
+  }
+  return refunds;
 }
 
 export function toCanonicalOrder(order: WalmartOrder, account: string): CanonicalOrder {
@@ -121,6 +173,7 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     ...(order.shippingInfo.phone ? { phone: order.shippingInfo.phone } : {}),
   };
   const digits = minorDigits(currency);
+  const refunds = refundsOf(order, currency);
   const candidate = {
     channel: 'walmart' as const,
     account,
@@ -142,6 +195,9 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     createdAt: walmartDateToIso(order.orderDate),
     updatedAt: new Date(latest).toISOString(),
     test: false,
+    ...(shipBy(order) ? { shipBy: shipBy(order) } : {}),
+    // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
+    ...(refunds.length > 0 ? { refunds } : {}),
   };
   const parsed = CanonicalOrder.safeParse(candidate);
   if (!parsed.success) {

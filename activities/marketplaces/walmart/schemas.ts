@@ -46,11 +46,22 @@ export const WalmartOrderLine = z.object({
       }),
     ),
   }),
+  /** RefundType: one per line, its charges accumulating over every refund of the line (amounts negative). */
   refund: z
     .object({
       refundId: z.string().optional(),
+      refundComments: z.string().nullish(),
       refundCharges: z.object({
-        refundCharge: z.array(z.object({ refundReason: z.string().optional(), charge: z.object({ chargeAmount: WalmartMoney }) })),
+        refundCharge: z.array(
+          z.object({
+            refundReason: z.string().optional(),
+            charge: z.object({
+              chargeType: z.string().optional(),
+              chargeAmount: WalmartMoney,
+              tax: z.object({ taxName: z.string().optional(), taxAmount: WalmartMoney }).nullish(),
+            }),
+          }),
+        ),
       }),
     })
     .nullish(),
@@ -65,6 +76,8 @@ export const WalmartOrder = z.object({
   shippingInfo: z.object({
     phone: z.string().optional(),
     methodCode: z.string().optional(),
+    /** The ship-by date (epoch milliseconds in real payloads). */
+    estimatedShipDate: WalmartDate.optional(),
     postalAddress: z.object({
       name: z.string(),
       address1: z.string(),

@@ -58,6 +58,7 @@ function cancel(env: Env, order: Rec): void {
   for (const picking of pickings) cancelPicking(env, picking);
   order.state = 'cancel';
   order.write_date = env.now();
+  env.emit({ event: 'sale.cancelled', sale_order_id: order.id });
 }
 
 function orderMethod(run: (env: Env, order: Rec) => void): MethodDef {
@@ -151,9 +152,18 @@ export function saleModels(profile: VersionProfile): ModelDef[] {
     }),
     discount: float(),
     [profile.lineTaxField]: many2many('account.tax'),
+    // Delivered to the customer minus returned from the customer (returns keep the sale line).
     qty_delivered: float({
       compute: (env, rec) =>
-        env.store.all('stock.move').filter((m) => m.sale_line_id === rec.id && m.state === 'done').reduce((s, m) => s + num(m.product_uom_qty), 0),
+        env.store
+          .all('stock.move')
+          .filter((m) => m.sale_line_id === rec.id && m.state === 'done')
+          .reduce((s, m) => {
+            const usage = (id: unknown) => env.store.get('stock.location', id as number)?.usage;
+            if (usage(m.location_dest_id) === 'customer') return s + num(m.product_uom_qty);
+            if (usage(m.location_id) === 'customer') return s - num(m.product_uom_qty);
+            return s;
+          }, 0),
     }),
     qty_invoiced: float({
       compute: (env, rec) =>

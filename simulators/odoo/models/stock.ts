@@ -1,19 +1,23 @@
 import { userError } from '../errors';
 import { browse, createRecord, type Env, type FieldDef, type ModelDef, type Rec, touch } from '../orm';
 import { type VersionProfile } from '../versions';
-import { char, datetime, float, many2one, one2many, selection } from './fields';
+import { boolean, char, datetime, float, many2one, one2many, selection } from './fields';
 
 // Warehouses, quants with reservation, outgoing pickings and their moves.
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-/** Internal locations a quantity question covers: context `location` (id) or `warehouse` (id, code or name), else all. */
+/**
+ * Locations a quantity question covers: context `location` (id; that location and its children, whatever
+ * their usage, like Odoo's child_of), or the internal ones of `warehouse` (id, code or name), else all internal.
+ */
 function locationsInScope(env: Env): number[] {
-  const internal = env.store.all('stock.location').filter((l) => l.usage === 'internal');
+  const all = env.store.all('stock.location');
+  const internal = all.filter((l) => l.usage === 'internal');
   const withChildren = (root: number) => internal.filter((l) => l.id === root || l.location_id === root).map((l) => l.id);
   const location = env.context.location ?? env.context.location_id;
   const warehouse = env.context.warehouse ?? env.context.warehouse_id;
-  if (typeof location === 'number') return withChildren(location);
+  if (typeof location === 'number') return all.filter((l) => l.id === location || l.location_id === location).map((l) => l.id);
   if (warehouse !== undefined && warehouse !== false) {
     const wh = env.store.all('stock.warehouse').find((w) => w.id === warehouse || w.code === warehouse || w.name === warehouse);
     return wh ? withChildren(wh.lot_stock_id as number) : [];
@@ -33,7 +37,7 @@ export function productQuantities(env: Env, productId: number): { qty_available:
   return { qty_available: onHand, free_qty: onHand - reserved, virtual_available: onHand - outgoing };
 }
 
-function quantAt(env: Env, productId: number, locationId: number): Rec {
+export function quantAt(env: Env, productId: number, locationId: number): Rec {
   const existing = env.store.all('stock.quant').find((q) => q.product_id === productId && q.location_id === locationId);
   if (existing) return existing;
   return browse(env, 'stock.quant', [createRecord(env, 'stock.quant', { product_id: productId, location_id: locationId, quantity: 0 })])[0]!;
@@ -48,7 +52,17 @@ export function setOnHand(env: Env, productId: number, locationId: number, quant
   env.emit({ event: 'stock.changed', product_ids: [productId] });
 }
 
+/** Odoo keeps no reservable stock outside internal locations: moves from a customer or supplier reserve in full. */
+function bypassesReservation(env: Env, locationId: unknown): boolean {
+  return env.store.get('stock.location', locationId as number)?.usage !== 'internal';
+}
+
 function reserveMove(env: Env, move: Rec): void {
+  if (bypassesReservation(env, move.location_id)) {
+    move.quantity = move.product_uom_qty;
+    move.state = 'assigned';
+    return;
+  }
   let missing = num(move.product_uom_qty) - num(move.quantity);
   for (const quant of env.store.all('stock.quant').filter((q) => q.product_id === move.product_id && q.location_id === move.location_id)) {
     if (missing <= 0) break;
@@ -63,6 +77,10 @@ function reserveMove(env: Env, move: Rec): void {
 }
 
 function releaseMove(env: Env, move: Rec): void {
+  if (bypassesReservation(env, move.location_id)) {
+    move.quantity = 0;
+    return;
+  }
   let held = num(move.quantity);
   for (const quant of env.store.all('stock.quant').filter((q) => q.product_id === move.product_id && q.location_id === move.location_id)) {
     if (held <= 0) break;
@@ -74,7 +92,7 @@ function releaseMove(env: Env, move: Rec): void {
   move.quantity = 0;
 }
 
-function pickingMoves(env: Env, picking: Rec): Rec[] {
+export function pickingMoves(env: Env, picking: Rec): Rec[] {
   return env.store.all('stock.move').filter((m) => m.picking_id === picking.id);
 }
 
@@ -132,9 +150,15 @@ export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean 
   }
   for (const move of moves) {
     releaseMove(env, move);
+    // Quants move at both ends, whatever the locations' usage (customers hold what was delivered to them).
     const quant = quantAt(env, move.product_id as number, move.location_id as number);
     quant.quantity = num(quant.quantity) - num(move.product_uom_qty);
     quant.write_date = env.now();
+    if (typeof move.location_dest_id === 'number') {
+      const dest = quantAt(env, move.product_id as number, move.location_dest_id);
+      dest.quantity = num(dest.quantity) + num(move.product_uom_qty);
+      dest.write_date = env.now();
+    }
     move.quantity = move.product_uom_qty;
     move.state = 'done';
     move.write_date = env.now();
@@ -145,8 +169,21 @@ export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean 
   const products = [...new Set(moves.map((m) => m.product_id as number))];
   touch(env, 'product.product', products);
   env.emit({ event: 'stock.changed', product_ids: products });
-  env.emit({ event: 'delivery.done', picking_id: picking.id });
+  if (picking.picking_type_code === 'outgoing') env.emit({ event: 'delivery.done', picking_id: picking.id });
   return true;
+}
+
+/** 16 asks whether to apply all reserved quantities when nothing is marked done yet (17+ does it silently). */
+function immediateTransferAction(env: Env, picking: Rec): Record<string, unknown> | undefined {
+  if (env.profile.version !== 16 || env.context.skip_immediate === true) return undefined;
+  return {
+    type: 'ir.actions.act_window',
+    name: 'Immediate Transfer?',
+    res_model: 'stock.immediate.transfer',
+    view_mode: 'form',
+    target: 'new',
+    context: { button_validate_picking_ids: [picking.id], default_show_transfers: false, default_pick_ids: [[4, picking.id]] },
+  };
 }
 
 /** Creates the outgoing picking of a confirmed sale order for its storable lines and reserves stock. */
@@ -206,6 +243,7 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
         name: char({ required: true }),
         usage: selection(['supplier', 'view', 'internal', 'customer', 'inventory', 'production', 'transit'], { default: () => 'internal' }),
         location_id: many2one('stock.location'),
+        scrap_location: boolean(),
         complete_name: char({ compute: (env, rec) => {
           const parent = typeof rec.location_id === 'number' ? env.store.get('stock.location', rec.location_id) : undefined;
           return parent ? `${String(parent.name)}/${String(rec.name)}` : String(rec.name);
@@ -264,6 +302,18 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
         carrier_id: many2one('delivery.carrier'),
         carrier_tracking_ref: char(),
         move_ids: one2many('stock.move', 'picking_id'),
+        // 17+: the delivery a return was made from.
+        ...(profile.version >= 17 ? { return_id: many2one('stock.picking') } : {}),
+      },
+      // Like Odoo's stock.picking.write: a new source or destination is passed on to the moves not yet done.
+      afterWrite: (env, recs, vals) => {
+        const moved: Record<string, unknown> = {};
+        if (typeof vals.location_id === 'number') moved.location_id = vals.location_id;
+        if (typeof vals.location_dest_id === 'number') moved.location_dest_id = vals.location_dest_id;
+        if (Object.keys(moved).length === 0) return;
+        for (const picking of recs) {
+          for (const move of pickingMoves(env, picking).filter((m) => !['done', 'cancel'].includes(String(m.state)) && m.scrapped !== true)) Object.assign(move, moved);
+        }
       },
       methods: {
         action_assign: { params: [], run: (env, { ids }) => { for (const p of browse(env, 'stock.picking', ids)) assignPicking(env, p); return true; } },
@@ -272,6 +322,8 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
           params: [],
           run: (env, { ids }) => {
             for (const p of browse(env, 'stock.picking', ids)) {
+              const ask = p.state === 'done' ? undefined : immediateTransferAction(env, p);
+              if (ask) return ask;
               const result = validatePicking(env, p);
               if (result !== true) return result;
             }
@@ -292,6 +344,12 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
         location_dest_id: many2one('stock.location'),
         sale_line_id: many2one('sale.order.line'),
         state: selection(['draft', 'waiting', 'confirmed', 'partially_available', 'assigned', 'done', 'cancel'], { default: () => 'draft' }),
+        origin: char(),
+        origin_returned_move_id: many2one('stock.move'),
+        returned_move_ids: one2many('stock.move', 'origin_returned_move_id'),
+        scrapped: boolean(),
+        // 17+ links scrap moves to their scrap (16: stock.scrap.move_id).
+        ...(profile.version >= 17 ? { scrap_id: many2one('stock.scrap') } : {}),
       },
     },
   ];
