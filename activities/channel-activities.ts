@@ -1,12 +1,14 @@
 import { type AdapterRegistry } from './marketplaces/registry';
 import { type Channel, type CanonicalOrder } from '../domain';
 import { withFailureMapping } from './failures';
+import { ChannelError } from './marketplaces/errors';
 import {
   type ChannelAdapter,
   type ConfirmShipmentInput,
   type OrderPage,
   type PriceUpdate,
   type PushResult,
+  type StockReadResult,
   type StockUpdate,
 } from './marketplaces/types';
 
@@ -45,6 +47,12 @@ export function createChannelActivities(deps: { adapters: AdapterRegistry }) {
     },
     async pushChannelPrices(input: ChannelTarget & { items: PriceUpdate[] }): Promise<PushResult> {
       return adapter(input).pushPrices({ items: input.items });
+    },
+    /** What the channel shows for these SKUs now (runs on the account's catalog queue, inside its quota). */
+    async readChannelStock(input: ChannelTarget & { skus: string[] }): Promise<StockReadResult> {
+      const found = adapter(input);
+      if (!found.readStock) throw new ChannelError(`${input.channel} cannot read stock back`, 'rejected');
+      return found.readStock({ skus: input.skus });
     },
   });
 }

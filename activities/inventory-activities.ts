@@ -33,6 +33,7 @@ import {
   saleReleasedSignal,
 } from '../workflows/inventory-messages';
 import { type AdapterRegistry } from './marketplaces/registry';
+import { type StockReading } from './marketplaces/types';
 import { withFailureMapping } from './failures';
 import { type OdooOperations } from './odoo/types';
 
@@ -98,11 +99,46 @@ export interface DriftReport {
   skusChecked: number;
   /** SKUs whose workflow held a different Odoo stock than Odoo has now. */
   odooDrift: number;
-  /** Per channel account: SKUs whose last handed-out figure the channel has not accepted. */
+  /**
+   * Per channel account: SKUs whose channel does not show the figure their workflow last handed out (read from
+   * the channel), or has not accepted it (channels that cannot be read).
+   */
   channelDrift: Record<ChannelKey, number>;
+  /** How each channel account was checked: its stock read back now, or what it last accepted from us. */
+  channelCheck: Record<ChannelKey, 'read' | 'accepted'>;
+  /** Per channel account: SKUs with a figure for it that the channel does not list (a push cannot create a listing). */
+  channelUnlisted: Record<ChannelKey, number>;
+  /** Per channel account: why some reads failed (those SKUs were checked against what the channel accepted). */
+  readErrors: Record<ChannelKey, string>;
   /** SKUs whose workflow was not running (started now). */
   started: number;
   resynced: number;
+}
+
+/** A channel account the drift check reads stock from, and how many SKUs go in one read. */
+export interface DriftReader {
+  channel: Channel;
+  account: string;
+  batchSize: number;
+}
+
+export interface DriftPlan {
+  skus: string[];
+  readers: DriftReader[];
+}
+
+/** What the drift workflow read from one channel account for a page of SKUs (on the account's catalog queue). */
+export interface ChannelStockCheck {
+  channel: Channel;
+  account: string;
+  /** Readings of the SKUs that could be read; the others are checked against what the channel accepted. */
+  readings: StockReading[];
+  /** Why some (or all) reads failed. */
+  error?: string;
+}
+
+function emptyDriftReport(): DriftReport {
+  return { skusChecked: 0, odooDrift: 0, channelDrift: {}, channelCheck: {}, channelUnlisted: {}, readErrors: {}, started: 0, resynced: 0 };
 }
 
 /** Pricelist key as InventoryWorkflow stores prices: '' is the list price. */
@@ -246,6 +282,10 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     }
   }
 
+  async function allOdooSkus(): Promise<string[]> {
+    return [...new Set((await deps.odoo.readStock({})).map((l) => l.sku))];
+  }
+
   async function queryOrUndefined<T>(workflowId: string, query: { name: string }): Promise<T | undefined> {
     try {
       return await deps.client.workflow.getHandle(workflowId).query<T>(query.name);
@@ -315,18 +355,44 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
       return { changed: skus.length };
     },
 
+    /** The SKUs a drift check covers (all of Odoo's unless given) and the channel accounts it can read stock from. */
+    async planDriftCheck(input: { skus?: string[] }): Promise<DriftPlan> {
+      const skus = input.skus ?? (await allOdooSkus());
+      const readers: DriftReader[] = [];
+      const seen = new Set<ChannelKey>();
+      for (const rule of deps.rules.allocation) {
+        const key = channelKey(rule.channel, rule.account);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const adapter = deps.adapters.get(rule.channel, rule.account);
+        const batchSize = adapter?.capabilities.stockReadBatchSize;
+        if (adapter?.readStock && batchSize) readers.push({ channel: rule.channel, account: rule.account, batchSize });
+      }
+      return { skus, readers };
+    },
+
     /**
-     * Compares Odoo with what each SKU's workflow holds and what each channel accepted, and corrects what
-     * differs by re-reading Odoo and asking the workflow to re-push everything. Adapters cannot read a
-     * channel's stock, so "what the channel shows" is what the channel last accepted from us.
+     * Compares Odoo with what each SKU's workflow holds, and each channel's figure with the one the workflow
+     * last handed out, and corrects what differs by re-reading Odoo and asking the workflow to re-push
+     * everything. A channel's figure is what the drift workflow read from it (`channels`); for channels that
+     * cannot be read (or whose read failed) it is what the channel last accepted from us.
      */
-    async checkDrift(input: { skus?: string[] }): Promise<DriftReport> {
-      const skus = input.skus ?? [...new Set((await deps.odoo.readStock({})).map((l) => l.sku))];
+    async checkDrift(input: { skus?: string[]; channels?: ChannelStockCheck[] }): Promise<DriftReport> {
+      const skus = input.skus ?? (await allOdooSkus());
       const pushStates = new Map<ChannelKey, ChannelPushState | undefined>();
       for (const adapter of deps.adapters.all()) {
         pushStates.set(channelKey(adapter.channel, adapter.account), await queryOrUndefined<ChannelPushState>(channelPushWorkflowId(adapter.channel, adapter.account), channelPushStateQuery));
       }
-      const report: DriftReport = { skusChecked: 0, odooDrift: 0, channelDrift: {}, started: 0, resynced: 0 };
+      const report = emptyDriftReport();
+      const shown = new Map<ChannelKey, Map<string, StockReading>>();
+      for (const rule of deps.rules.allocation) report.channelCheck[channelKey(rule.channel, rule.account)] = 'accepted';
+      for (const check of input.channels ?? []) {
+        const key = channelKey(check.channel, check.account);
+        if (check.error) report.readErrors[key] = check.error;
+        if (check.readings.length === 0) continue;
+        shown.set(key, new Map(check.readings.map((r) => [r.sku, r])));
+        report.channelCheck[key] = 'read';
+      }
       for (const reading of await readInChunks(skus)) {
         report.skusChecked += 1;
         const sku = reading.stock.sku;
@@ -341,8 +407,15 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
             drifted = true;
           }
           for (const [key, sent] of Object.entries(state.sent)) {
-            const applied = pushStates.get(key)?.appliedStock[sku];
-            if (!applied || applied.quantity !== sent.quantity) {
+            const onChannel = shown.get(key)?.get(sku);
+            if (onChannel && onChannel.quantity === null && !onChannel.untracked) {
+              report.channelUnlisted[key] = (report.channelUnlisted[key] ?? 0) + 1;
+              continue;
+            }
+            const differs = onChannel
+              ? onChannel.untracked === true || onChannel.quantity !== sent.quantity
+              : pushStates.get(key)?.appliedStock[sku]?.quantity !== sent.quantity;
+            if (differs) {
               report.channelDrift[key] = (report.channelDrift[key] ?? 0) + 1;
               drifted = true;
             }

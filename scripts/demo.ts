@@ -1,7 +1,8 @@
-// `npm run demo`: Temporal dev server + one simulator per channel + Odoo's + gateway + worker. Orders go through
-// every channel (with duplicate deliveries, a forged webhook and one unknown SKU an operator fixes), through
-// the lifecycle (Odoo delivery → tracking on the channel, partial refund → credit note, a cancellation), then
-// a per-channel summary of what landed in Odoo.
+// `npm run demo`: Temporal dev server + one simulator per channel + Odoo's + gateway + worker. First a flash
+// sale of one SKU on four channels at once with stock and price sync on (scripts/lib/demo-flash-sale.ts); then
+// orders go through every channel (with duplicate deliveries, a forged webhook and one unknown SKU an operator
+// fixes), through the lifecycle (Odoo delivery → tracking on the channel, partial refund → credit note, a
+// cancellation), then a per-channel summary of what landed in Odoo.
 // `npm run demo -- --once` exits after the summary; otherwise it stays up for the Web UI until Ctrl-C.
 import { Client, Connection } from '@temporalio/client';
 import { rmSync } from 'node:fs';
@@ -11,12 +12,16 @@ import { createLogger } from '../config/logger';
 import { type Channel, odooClientOrderRef, orderWorkflowId, type OrderKey } from '../domain';
 import { operatorActionUpdate, orderStateQuery, type OrderState } from '../workflows/messages';
 import { installTemporalLogger } from '../workers/runtime-logger';
+import { flashSaleRules, runFlashSale } from './lib/demo-flash-sale';
 import { startDevServer } from './lib/dev-server';
-import { type Buyer, CHANNEL_ONLY_PRODUCT, type ChannelDriver, type PlacedOrder, startStack, type Stack } from './lib/stack';
+import { type Buyer, CHANNEL_ONLY_PRODUCT, type ChannelDriver, type PlacedOrder, SHOPIFY_ACCOUNT, startStack, type Stack } from './lib/stack';
 
 const once = process.argv.includes('--once');
 const TEMPORAL_PORT = Number(process.env.DEMO_TEMPORAL_PORT ?? 7233);
 const UI_PORT = Number(process.env.DEMO_UI_PORT ?? 8233);
+
+/** Stops the dev server if the demo fails: it is a child process and would keep the demo's ports. */
+let stopServer: (() => Promise<void>) | undefined;
 
 const BUYERS: Buyer[] = [
   { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', address1: '1 Navy Way', city: 'Arlington', zip: '22201', countryCode: 'US' },
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
   rmSync(join(dbFile, '..'), { recursive: true, force: true }); // each demo starts from a clean history
   console.log('• starting the Temporal dev server (Web UI included)…');
   const server = await startDevServer({ port: TEMPORAL_PORT, uiPort: UI_PORT, dbFile });
+  stopServer = () => server.stop();
   console.log('• starting Odoo and seven channel simulators (Shopify, WooCommerce, Amazon, eBay, Walmart, Daraz, noon), the worker and the gateway…');
   const stack = await startStack({
     temporalAddress: server.address,
@@ -47,6 +53,9 @@ async function main(): Promise<void> {
     schedules: true,
     pollIntervalSeconds: 10,
     orderPolicy: { returnWindow: '20s', deliveryPollInterval: '1s' },
+    // Allocation rules turn stock sync on (the flash sale); Odoo tells the gateway about stock and deliveries.
+    rules: flashSaleRules(SHOPIFY_ACCOUNT),
+    odooNotifications: true,
   });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
@@ -77,7 +86,9 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('• one order per channel (two lines each), plus a second Shopify and WooCommerce order to cancel…');
+  await runFlashSale({ stack, client, buyers: BUYERS });
+
+  console.log('\n• one order per channel (two lines each), plus a second Shopify and WooCommerce order to cancel…');
   const orders: DemoOrder[] = [];
   for (const [i, driver] of stack.drivers.entries()) {
     const placed = await driver.placeOrder(
@@ -204,8 +215,9 @@ async function summary(stack: Stack, client: Client, orders: DemoOrder[], keyOf:
 
 main().then(
   () => process.exit(0),
-  (err: Error) => {
+  async (err: Error) => {
     console.error(err.stack ?? err.message);
+    await stopServer?.().catch(() => undefined);
     process.exit(1);
   },
 );

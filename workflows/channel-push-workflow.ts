@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -42,8 +43,9 @@ function freshState(): ChannelPushState {
  * One per channel account (id from channelPushWorkflowId). Gathers SKU figures for a short window, then
  * sends them in the channel's batch size on the account's catalog task queue (whose dispatch rate is the
  * channel's quota). A newer figure replaces a queued older one; a figure older than one already queued, in
- * flight or sent is dropped (per-SKU sequence numbers), so the channel never goes back in time. One push
- * cycle at a time: a newer figure can never overtake an older one on the wire.
+ * flight or sent is dropped (per-SKU sequence numbers), so the channel never goes back in time. A SKU is in
+ * at most one call at a time, so a newer figure can never overtake an older one on the wire; calls for other
+ * SKUs go out meanwhile (a large restock does not wait for each batch's round trip).
  */
 export async function channelPushWorkflow(input: ChannelPushWorkflowInput): Promise<void> {
   const state = input.carry ?? freshState();
@@ -66,6 +68,17 @@ export async function channelPushWorkflow(input: ChannelPushWorkflowInput): Prom
     },
   });
 
+  // Figures (stock 's:' or price 'p:' + SKU) in a call right now; they stay queued until it returns.
+  const inFlight = new Set<string>();
+  const running = new Set<Promise<void>>();
+  const overlapping = patched('overlapping-push-cycles');
+  const launch = (onlyFull: boolean): void => {
+    const run = flush(state, input, push, onlyFull, inFlight);
+    running.add(run);
+    void run.finally(() => running.delete(run));
+  };
+  const sendable = () => Object.keys(state.queuedStock).some((s) => !inFlight.has(`s:${s}`)) || Object.keys(state.queuedPrices).some((s) => !inFlight.has(`p:${s}`));
+
   setHandler(channelPushStateQuery, () => state);
   setHandler(channelTargetsSignal, (items) => {
     signals += 1;
@@ -74,8 +87,8 @@ export async function channelPushWorkflow(input: ChannelPushWorkflowInput): Prom
   });
 
   for (;;) {
-    await condition(() => hasQueued(state) || workflowInfo().continueAsNewSuggested || signals >= maxSignals);
-    if (hasQueued(state)) {
+    await condition(() => (overlapping ? sendable() : hasQueued(state)) || workflowInfo().continueAsNewSuggested || signals >= maxSignals);
+    if (overlapping ? sendable() : hasQueued(state)) {
       // Let figures gather until the stream goes quiet for one window (or maxWait passed): later signals
       // replace queued figures in place, and fuller batches mean fewer calls against the channel's quota.
       const firstAt = Date.now();
@@ -84,11 +97,14 @@ export async function channelPushWorkflow(input: ChannelPushWorkflowInput): Prom
         await sleep(windowMs);
         if (arrivals === seen || Date.now() - firstAt + windowMs > maxWaitMs) break;
         // Full batches cost no more calls by waiting: send them now, keep gathering the rest.
-        await flush(state, input, push, true);
+        if (overlapping) launch(true);
+        else await flush(state, input, push, true, inFlight);
       }
-      await flush(state, input, push, false);
+      if (overlapping) launch(false);
+      else await flush(state, input, push, false, inFlight);
     }
     if (workflowInfo().continueAsNewSuggested || signals >= maxSignals) {
+      await Promise.all([...running]);
       await condition(allHandlersFinished);
       await continueAsNew<typeof channelPushWorkflow>({ ...input, carry: state });
     }
@@ -129,19 +145,27 @@ function noteError(state: ChannelPushState, message: string): void {
   if (state.errors.length > MAX_ERRORS) state.errors.splice(0, state.errors.length - MAX_ERRORS);
 }
 
-/** Takes everything queued and pushes it; batches of one cycle hold distinct SKUs, so they may run together. */
-async function flush(state: ChannelPushState, input: ChannelPushWorkflowInput, push: ChannelActivities, onlyFull: boolean): Promise<void> {
+/** Takes what is queued and not in a call already, and pushes it; batches hold distinct SKUs, so they may run together. */
+async function flush(
+  state: ChannelPushState,
+  input: ChannelPushWorkflowInput,
+  push: ChannelActivities,
+  onlyFull: boolean,
+  inFlight: Set<string>,
+): Promise<void> {
   // Oldest first (object keys keep their first insertion order, a replaced figure keeps its place).
-  const take = <V>(queue: Record<string, V>, size: number): (V & { sku: string })[] => {
-    const entries = Object.entries(queue);
+  const take = <V>(queue: Record<string, V>, size: number, kind: string): (V & { sku: string })[] => {
+    const entries = Object.entries(queue).filter(([sku]) => !inFlight.has(`${kind}${sku}`));
     const count = onlyFull ? entries.length - (entries.length % Math.max(1, size)) : entries.length;
     return entries.slice(0, count).map(([sku, v]) => {
       delete queue[sku];
+      inFlight.add(`${kind}${sku}`);
       return { sku, ...v };
     });
   };
-  const stock = take(state.queuedStock, input.stockBatchSize);
-  const prices = take(state.queuedPrices, input.priceBatchSize);
+  const stock = take(state.queuedStock, input.stockBatchSize, 's:');
+  const prices = take(state.queuedPrices, input.priceBatchSize, 'p:');
+  const done = (kind: string, batch: { sku: string }[]) => batch.forEach((b) => inFlight.delete(`${kind}${b.sku}`));
   if (stock.length === 0 && prices.length === 0) return;
   const target = { channel: input.channel, account: input.account };
 
@@ -151,7 +175,7 @@ async function flush(state: ChannelPushState, input: ChannelPushWorkflowInput, p
     runs.push(
       send(state, batch, () => push.pushChannelStock({ ...target, items }), (b) => {
         if ((state.appliedStock[b.sku]?.seq ?? -Infinity) < b.seq) state.appliedStock[b.sku] = { quantity: b.quantity, seq: b.seq };
-      }),
+      }).then(() => done('s:', batch)),
     );
   }
   for (const batch of chunks(prices, input.priceBatchSize)) {
@@ -159,7 +183,7 @@ async function flush(state: ChannelPushState, input: ChannelPushWorkflowInput, p
     runs.push(
       send(state, batch, () => push.pushChannelPrices({ ...target, items }), (b) => {
         if ((state.appliedPrices[b.sku]?.seq ?? -Infinity) < b.seq) state.appliedPrices[b.sku] = { price: b.price, seq: b.seq };
-      }),
+      }).then(() => done('p:', batch)),
     );
   }
   await Promise.all(runs);

@@ -10,10 +10,12 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DriftReport, InventoryActivities, SkuRules } from '../activities/inventory-activities';
+import type { ChannelActivities } from '../activities/channel-activities';
+import type { ChannelStockCheck, DriftPlan, DriftReader, DriftReport, InventoryActivities, SkuRules } from '../activities/inventory-activities';
 import type { Channel, ChannelKey, KitComponent, Money, OrderKey } from '../domain';
 import { allocate, channelKey } from '../domain/allocation';
-import { orderWorkflowId } from '../domain/ids';
+import { FAILURE } from '../domain/failures';
+import { marketplaceTaskQueue, orderWorkflowId } from '../domain/ids';
 import { applyPriceRule } from '../domain/pricing';
 import {
   type ChannelTargetItem,
@@ -323,7 +325,90 @@ export async function odooPollWorkflow(input: { lookbackMs: number }): Promise<{
   return scheduled.pollOdooChanges({ lookbackMs: input.lookbackMs });
 }
 
-/** Scheduled: compares Odoo, the SKU workflows and what channels accepted; corrects and reports drift. */
-export async function inventoryDriftWorkflow(input: { skus?: string[] } = {}): Promise<DriftReport> {
-  return scheduled.checkDrift(input);
+/** SKUs per drift-check page: one round of channel reads, then one checkDrift. */
+const DRIFT_PAGE = 500;
+/** Events after which the drift check goes on in a new run (a page of one-SKU reads adds a few thousand). */
+const DRIFT_HISTORY_LIMIT = 10_000;
+
+export interface DriftWorkflowInput {
+  skus?: string[];
+  /** SKUs per page (default 500) and history events per run before continuing as new (default 10,000); tests lower them. */
+  pageSize?: number;
+  historyLimit?: number;
+  /** Continue-as-new: the SKUs still to check (in `plan`) and the report so far. */
+  carry?: { plan: DriftPlan; report: DriftReport };
+}
+
+/**
+ * Scheduled: reads each channel account's stock in its batch size on the account's catalog queue (so the
+ * channel's quota covers it), compares it and Odoo with what the SKU workflows hold, corrects and reports drift.
+ * Channels that cannot be read are compared with what they last accepted from us.
+ */
+export async function inventoryDriftWorkflow(input: DriftWorkflowInput = {}): Promise<DriftReport> {
+  if (!patched('channel-stock-read')) return scheduled.checkDrift({ skus: input.skus });
+  const plan = input.carry?.plan ?? (await scheduled.planDriftCheck({ skus: input.skus }));
+  let report = input.carry?.report ?? emptyReport();
+  const pageSize = Math.max(1, input.pageSize ?? DRIFT_PAGE);
+  for (let start = 0; start < plan.skus.length; start += pageSize) {
+    const page = plan.skus.slice(start, start + pageSize);
+    const channels = await Promise.all(plan.readers.map((reader) => readChannelPage(reader, page)));
+    report = mergeDriftReports(report, await scheduled.checkDrift({ skus: page, channels }));
+    const rest = plan.skus.slice(start + pageSize);
+    if (rest.length > 0 && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? DRIFT_HISTORY_LIMIT))) {
+      await continueAsNew<typeof inventoryDriftWorkflow>({ ...input, skus: undefined, carry: { plan: { ...plan, skus: rest }, report } });
+    }
+  }
+  return report;
+}
+
+/** One page of SKUs read from one channel account, batch by batch; the server's dispatch rate paces them. */
+async function readChannelPage(reader: DriftReader, skus: string[]): Promise<ChannelStockCheck> {
+  const catalog = proxyActivities<ChannelActivities>({
+    taskQueue: marketplaceTaskQueue(reader.channel, reader.account, 'catalog'),
+    startToCloseTimeout: '2 minutes',
+    // A read stuck behind a long throttle is not worth the wait: that batch falls back to what the channel accepted.
+    scheduleToCloseTimeout: '10 minutes',
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: [FAILURE.channelAuth, FAILURE.channelRejected, FAILURE.channelProtocol],
+    },
+  });
+  const batches: string[][] = [];
+  for (let i = 0; i < skus.length; i += Math.max(1, reader.batchSize)) batches.push(skus.slice(i, i + Math.max(1, reader.batchSize)));
+  const outcomes = await Promise.allSettled(batches.map((batch) => catalog.readChannelStock({ channel: reader.channel, account: reader.account, skus: batch })));
+  const check: ChannelStockCheck = { channel: reader.channel, account: reader.account, readings: [] };
+  const errors: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled') check.readings.push(...outcome.value.results);
+    else errors.push(failureMessage(outcome.reason));
+  }
+  if (errors.length > 0) check.error = `${errors.length} of ${batches.length} reads failed: ${errors[0]}`;
+  return check;
+}
+
+function emptyReport(): DriftReport {
+  return { skusChecked: 0, odooDrift: 0, channelDrift: {}, channelCheck: {}, channelUnlisted: {}, readErrors: {}, started: 0, resynced: 0 };
+}
+
+function mergeDriftReports(a: DriftReport, b: DriftReport): DriftReport {
+  const add = (x: Record<ChannelKey, number>, y: Record<ChannelKey, number>) => {
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const channelCheck = { ...a.channelCheck };
+  for (const [k, v] of Object.entries(b.channelCheck)) if (channelCheck[k] !== 'read') channelCheck[k] = v;
+  return {
+    skusChecked: a.skusChecked + b.skusChecked,
+    odooDrift: a.odooDrift + b.odooDrift,
+    channelDrift: add(a.channelDrift, b.channelDrift),
+    channelCheck,
+    channelUnlisted: add(a.channelUnlisted, b.channelUnlisted),
+    readErrors: { ...a.readErrors, ...b.readErrors },
+    started: a.started + b.started,
+    resynced: a.resynced + b.resynced,
+  };
 }

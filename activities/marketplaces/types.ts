@@ -25,6 +25,11 @@ export interface ChannelCapabilities {
   orderIntake: 'webhook' | 'queue' | 'poll';
   stockBatchSize: number;
   priceBatchSize: number;
+  /**
+   * SKUs per readStock call, sized so that one call is one request the channel's catalog quota can take (set
+   * exactly when the adapter has readStock).
+   */
+  stockReadBatchSize?: number;
   partialShipment: boolean;
   cancelFromSeller: boolean;
   /** Operation classes with their own task queue and dispatch rate (calls per second). */
@@ -72,6 +77,22 @@ export interface PushResult {
   calls: number;
 }
 
+/** What a channel shows for one SKU now. */
+export interface StockReading {
+  sku: string;
+  /** Sellable quantity the channel shows; null when the channel does not list the SKU. */
+  quantity: number | null;
+  /** Listed, but the channel does not count its stock (it sells without limit); quantity is then null. */
+  untracked?: boolean;
+}
+
+export interface StockReadResult {
+  /** One reading per SKU asked for, in the same order. */
+  results: StockReading[];
+  /** HTTP calls the read needed. */
+  calls: number;
+}
+
 export interface OrderPage {
   orders: CanonicalOrder[];
   /** Opaque; pass back to get the next page. Absent on the last page. */
@@ -98,4 +119,9 @@ export interface ChannelAdapter {
   cancelOrder(input: { externalId: string; reason: string; lineIds?: string[] }): Promise<void>;
   pushStock(input: { items: StockUpdate[] }): Promise<PushResult>;
   pushPrices(input: { items: PriceUpdate[] }): Promise<PushResult>;
+  /**
+   * What the channel shows for these SKUs now (at most capabilities.stockReadBatchSize). Absent on channels
+   * whose API cannot read stock back; the drift check then compares with what the channel last accepted.
+   */
+  readStock?(input: { skus: string[] }): Promise<StockReadResult>;
 }

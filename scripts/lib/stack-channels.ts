@@ -21,6 +21,12 @@ export const ALL_CHANNELS: readonly Channel[] = CHANNELS;
 export const CHANNEL_ONLY_PRODUCT = { sku: 'HOODIE-GREY-XL', name: 'Hoodie Grey XL', listPrice: 49, quantity: 10 } as const;
 
 /**
+ * The demo's flash-sale SKU: listed on every channel with 0 units and not in Odoo's seed; the demo creates it
+ * in Odoo with stock, and stock sync (allocation rules naming it) gives the channels in the sale their units.
+ */
+export const FLASH_SALE_PRODUCT = { sku: 'LAMP-DESK', name: 'Desk Lamp', listPrice: 24.5, quantity: 0 } as const;
+
+/**
  * Daraz sells in PKR and noon (AE) in AED. Prices there are the USD list price times a fixed demo rate.
  * Odoo receives the channel's amounts as they are: the sale order has no pricelist in that currency, so it
  * shows them in the company currency (USD): a PKR 3,500.00 mug reads as 3,500.00 there.
@@ -38,6 +44,8 @@ const CURRENCY: Record<Channel, { code: string; ratePer100: number }> = {
 export interface OrderLineInput {
   sku: string;
   quantity: number;
+  /** What the buyer pays per unit, in the channel's currency (decimal text); default the catalogue price. */
+  unitPrice?: string;
 }
 
 export interface Buyer {
@@ -58,6 +66,13 @@ export interface PlacedOrder {
   lineIds: string[];
 }
 
+/** What a channel shows buyers for a SKU, read from the simulator's admin side. */
+export interface ChannelListingView {
+  quantity: number;
+  /** In the channel's currency (decimal text). */
+  price: string;
+}
+
 /** A shipment as the channel shows it to the seller. */
 export interface ChannelShipmentView {
   trackingNumber: string;
@@ -73,6 +88,8 @@ export interface ChannelDriver {
   price(sku: string): string;
   placeOrder(lines: OrderLineInput[], buyer?: Buyer): Promise<PlacedOrder>;
   shipments(externalId: string): Promise<ChannelShipmentView[]>;
+  /** The quantity and price the channel shows for a SKU now (set on the channels the demo's flash sale uses). */
+  shown?(sku: string): Promise<ChannelListingView>;
   /** A partial refund of `quantity` units of the line at `lineIndex` (at the list price); absent where refunds do not reach us. */
   refund?(order: PlacedOrder, input: { lineIndex: number; quantity: number }): Promise<void>;
   /** How a refund reaches us: pushed by the channel, or only read by the poller (no refund notification exists). */
@@ -108,7 +125,7 @@ export interface StartedChannel {
   shopify?: ShopifySimulator;
 }
 
-const CATALOGUE = [...DEMO_PRODUCTS.map((p) => ({ sku: p.sku, name: p.name, listPrice: p.listPrice, quantity: p.quantity })), CHANNEL_ONLY_PRODUCT];
+const CATALOGUE = [...DEMO_PRODUCTS.map((p) => ({ sku: p.sku, name: p.name, listPrice: p.listPrice, quantity: p.quantity })), CHANNEL_ONLY_PRODUCT, FLASH_SALE_PRODUCT];
 
 /** List price in the channel's currency, computed in integer cents. */
 function priceIn(channel: Channel, sku: string): string {
@@ -120,6 +137,11 @@ function priceIn(channel: Channel, sku: string): string {
 
 function catalogue(channel: Channel): { sku: string; name: string; price: string; stock: number }[] {
   return CATALOGUE.map((p) => ({ sku: p.sku, name: p.name, price: priceIn(channel, p.sku), stock: p.quantity }));
+}
+
+/** The unit price of an order line: what the buyer was shown, else the catalogue price. */
+function unitPriceOf(channel: Channel, line: OrderLineInput): string {
+  return line.unitPrice ?? priceIn(channel, line.sku);
 }
 
 /** The lines each placed order was placed with, for drivers whose refunds name a SKU or an amount. */
@@ -170,7 +192,7 @@ async function startShopify(ctx: ChannelContext): Promise<StartedChannel> {
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const address = { firstName: buyer.firstName, lastName: buyer.lastName, address1: buyer.address1, city: buyer.city, zip: buyer.zip, countryCode: buyer.countryCode };
       const o = sim.admin.createOrder({
-        lines: lines.map((l) => ({ ...l, price: priceIn('shopify', l.sku) })),
+        lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, price: unitPriceOf('shopify', l) })),
         customer: { firstName: buyer.firstName, lastName: buyer.lastName, email: buyer.email },
         shippingAddress: address,
         financialStatus: 'paid',
@@ -178,6 +200,7 @@ async function startShopify(ctx: ChannelContext): Promise<StartedChannel> {
       return { externalId: o.externalId, name: o.name, lineIds: o.lineItemIds.map(String) };
     },
     shipments: async (externalId) => sim.admin.fulfillments(externalId).map((f) => ({ trackingNumber: f.trackingNumber, carrier: f.trackingCompany })),
+    shown: async (sku) => ({ quantity: sim.admin.stock(sku), price: sim.admin.price(sku) }),
     async refund(order, { lineIndex, quantity }) {
       sim.admin.refund(order.externalId, { lines: [{ lineItemId: Number(order.lineIds[lineIndex]), quantity }] });
     },
@@ -214,7 +237,7 @@ async function startWooCommerce(ctx: ChannelContext): Promise<StartedChannel> {
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const address = { first_name: buyer.firstName, last_name: buyer.lastName, address_1: buyer.address1, city: buyer.city, postcode: buyer.zip, country: buyer.countryCode };
       const o = await sim.admin.createOrder({
-        lines: lines.map((l) => ({ ...l, unitPrice: priceIn('woocommerce', l.sku) })),
+        lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('woocommerce', l) })),
         status: 'processing',
         billing: { ...address, email: buyer.email },
         shipping: address,
@@ -227,6 +250,10 @@ async function startWooCommerce(ctx: ChannelContext): Promise<StartedChannel> {
         const m = /Shipped with (.+?), tracking number (\S+?)[.\s(]/.exec(n.note);
         return n.customer_note && m ? [{ carrier: m[1]!, trackingNumber: m[2]! }] : [];
       });
+    },
+    async shown(sku) {
+      const p = await sim.admin.product(sku);
+      return { quantity: p.stock ?? 0, price: p.price ?? '' };
     },
     async refund(order, { lineIndex, quantity }) {
       await sim.admin.refundOrder(Number(order.externalId), { lines: [{ lineId: Number(order.lineIds[lineIndex]), quantity }] });
@@ -270,7 +297,7 @@ async function startAmazon(ctx: ChannelContext): Promise<StartedChannel> {
     refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const id = await sim.admin.createOrder({
-        lines: lines.map((l) => ({ ...l, unitPrice: priceIn('amazon', l.sku) })),
+        lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('amazon', l) })),
         address: { name: `${buyer.firstName} ${buyer.lastName}`, line1: buyer.address1, city: buyer.city, postalCode: buyer.zip, countryCode: buyer.countryCode },
       });
       placed.remember(id, lines);
@@ -316,7 +343,7 @@ async function startEbay(ctx: ChannelContext): Promise<StartedChannel> {
     refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const o = await sim.admin.createOrder({
-        lines: lines.map((l) => ({ ...l, unitPrice: priceIn('ebay', l.sku) })),
+        lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('ebay', l) })),
         currency: 'USD',
         buyer: { username: `${buyer.firstName.toLowerCase()}-${buyer.lastName.toLowerCase()}`, email: buyer.email, fullName: `${buyer.firstName} ${buyer.lastName}` },
       });
@@ -328,6 +355,7 @@ async function startEbay(ctx: ChannelContext): Promise<StartedChannel> {
       await sim.admin.refundOrder(order.externalId, { lines: [{ lineItemId: order.lineIds[lineIndex]!, amount }] });
     },
     shipments: async (externalId) => (await sim.admin.fulfillments(externalId)).map((f) => ({ trackingNumber: f.shipmentTrackingNumber, carrier: f.shippingCarrierCode })),
+    shown: async (sku) => ({ quantity: await sim.admin.stock(sku), price: await sim.admin.price(sku) }),
     async cancel(order) {
       await sim.admin.cancelOrder(order.externalId);
     },
@@ -367,7 +395,7 @@ async function startWalmart(ctx: ChannelContext): Promise<StartedChannel> {
     refundsBy: 'poll',
     async placeOrder(lines, buyer = DEFAULT_BUYER) {
       const o = await sim.admin.createOrder({
-        lines: lines.map((l) => ({ ...l, unitPrice: priceIn('walmart', l.sku) })),
+        lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('walmart', l) })),
         address: { name: `${buyer.firstName} ${buyer.lastName}`, address1: buyer.address1, city: buyer.city, state: 'VA', postalCode: buyer.zip, country: 'USA' },
       });
       placed.remember(o.purchaseOrderId, lines);
@@ -418,7 +446,7 @@ async function startDaraz(ctx: ChannelContext): Promise<StartedChannel> {
     ]),
     refundsBy: 'push',
     async placeOrder(lines) {
-      const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: priceIn('daraz', l.sku) })) });
+      const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('daraz', l) })) });
       placed.remember(o.order_id, lines);
       return { externalId: o.order_id, name: o.order_id, lineIds: [] };
     },
@@ -430,6 +458,10 @@ async function startDaraz(ctx: ChannelContext): Promise<StartedChannel> {
     },
     shipments: async (externalId) =>
       (await admin.packages(externalId)).filter((p) => p.trackingNumber).map((p) => ({ trackingNumber: p.trackingNumber, carrier: 'Daraz' })),
+    async shown(sku) {
+      const p = await admin.product(sku);
+      return { quantity: p.quantity, price: p.price };
+    },
     async cancel(order) {
       await admin.setStatus(order.externalId, { status: 'canceled' });
     },
@@ -472,7 +504,7 @@ async function startNoon(ctx: ChannelContext): Promise<StartedChannel> {
     ]),
     refundsBy: 'push',
     async placeOrder(lines) {
-      const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: priceIn('noon', l.sku) })), country: 'AE', warehouseCode: warehouse });
+      const o = await admin.createOrder({ lines: lines.map((l) => ({ ...l, unitPrice: unitPriceOf('noon', l) })), country: 'AE', warehouseCode: warehouse });
       placed.remember(o.fbpi_order_nr, lines);
       return { externalId: o.fbpi_order_nr, name: o.fbpi_order_nr, lineIds: [] };
     },

@@ -13,7 +13,17 @@ import { type ShopifySimulator } from '../../simulators/shopify';
 import { startWorkerApp, type WorkerApp } from '../../workers/app';
 import { ALL_CHANNELS, CHANNEL_STARTERS, type ChannelDriver, type ChannelEntry, type StartedChannel } from './stack-channels';
 
-export { ALL_CHANNELS, CHANNEL_ONLY_PRODUCT, type Buyer, type ChannelDriver, type ChannelShipmentView, type OrderLineInput, type PlacedOrder } from './stack-channels';
+export {
+  ALL_CHANNELS,
+  CHANNEL_ONLY_PRODUCT,
+  FLASH_SALE_PRODUCT,
+  type Buyer,
+  type ChannelDriver,
+  type ChannelListingView,
+  type ChannelShipmentView,
+  type OrderLineInput,
+  type PlacedOrder,
+} from './stack-channels';
 
 // Everything but Temporal itself: one simulator per channel plus Odoo's, the worker and the gateway, wired
 // through ONE generated channels YAML and the factories production uses. The demo and the end-to-end

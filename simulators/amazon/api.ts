@@ -388,6 +388,8 @@ export function registerSpApi(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   // --- Listings Items API 2021-08-01 -------------------------------------------------------------
+  const LISTING_DATA_SETS = ['summaries', 'attributes', 'issues', 'offers', 'fulfillmentAvailability', 'procurement', 'relationships', 'productTypes'];
+
   function listingParams(request: FastifyRequest): { sku: string; marketplaceIds: string[]; query: Record<string, unknown> } {
     const { sellerId, sku } = request.params as { sellerId: string; sku: string };
     if (sellerId !== store.sellerId) throw new SpApiError(403, 'Unauthorized', 'Access to requested resource is denied.', 'sellerId does not match the token.');
@@ -399,16 +401,25 @@ export function registerSpApi(app: FastifyInstance, ctx: ApiContext): void {
 
   app.get('/listings/2021-08-01/items/:sellerId/:sku', async (request, reply) => {
     await gate(request, reply, 'getListingsItem');
-    const { sku, marketplaceIds } = listingParams(request);
+    const { sku, marketplaceIds, query } = listingParams(request);
+    const included = list(query.includedData);
+    const unknown = included.filter((d) => !LISTING_DATA_SETS.includes(d));
+    if (unknown.length > 0) throw invalid(`Invalid includedData: ${unknown.join(', ')}.`);
     const listing = store.listings.get(sku);
     if (!listing) throw notFound(`SKU ${sku} not found.`);
     const marketplaceId = marketplaceIds[0]!;
-    return {
-      sku,
-      summaries: [{ marketplaceId, asin: listing.asin, productType: listing.productType, itemName: `Simulated product ${sku}`, status: ['BUYABLE', 'DISCOVERABLE'], createdDate: iso(0), lastUpdatedDate: iso(store.now()) }],
-      offers: [{ marketplaceId, offerType: 'B2C', price: { currencyCode: listing.currency, amount: listing.price } }],
-      fulfillmentAvailability: [{ fulfillmentChannelCode: 'DEFAULT', quantity: listing.stock }],
+    const sets: Record<string, () => unknown> = {
+      summaries: () => [{ marketplaceId, asin: listing.asin, productType: listing.productType, itemName: `Simulated product ${sku}`, status: ['BUYABLE', 'DISCOVERABLE'], createdDate: iso(0), lastUpdatedDate: iso(store.now()) }],
+      offers: () => [{ marketplaceId, offerType: 'B2C', price: { currencyCode: listing.currency, amount: listing.price } }],
+      fulfillmentAvailability: () => [{ fulfillmentChannelCode: 'DEFAULT', quantity: listing.stock }],
     };
+    // Only the data sets asked for (default: summaries), as Amazon answers.
+    const body: Record<string, unknown> = { sku };
+    for (const name of included.length > 0 ? included : ['summaries']) {
+      const make = sets[name];
+      if (make) body[name] = make();
+    }
+    return body;
   });
 
   app.patch('/listings/2021-08-01/items/:sellerId/:sku', async (request, reply) => {

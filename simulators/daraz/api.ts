@@ -472,6 +472,61 @@ const priceQuantity: Handler = (ctx, p) => {
   return ok({});
 };
 
+const PRODUCT_FILTERS = new Set(['all', 'live', 'inactive', 'deleted', 'pending', 'rejected', 'sold-out']);
+
+/**
+ * GetProducts (Lazada Open Platform `/products/get`): products with their skus[]; `sku_seller_list` (a JSON array
+ * of up to 100 seller SKUs, whole-word match) narrows it. Each simulated product has one SKU. Key casing is
+ * Lazada's own mix (`SellerSku` but `quantity`).
+ */
+const getProducts: Handler = (ctx, p) => {
+  const filter = p.filter ?? 'all';
+  if (!PRODUCT_FILTERS.has(filter)) return fail('InvalidParameter', 'Invalid filter');
+  const limit = p.limit === undefined ? 10 : Number(p.limit);
+  const offset = p.offset === undefined ? 0 : Number(p.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 50) return fail('19', 'E019: Invalid Limit');
+  if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) return fail('14', 'E014: Invalid Offset');
+  let wanted: string[] | undefined;
+  if (p.sku_seller_list !== undefined) {
+    const list = parseJsonParam(p.sku_seller_list) as unknown;
+    if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) return fail('InvalidParameter', 'sku_seller_list must be a JSON array of strings');
+    if (list.length > 100) return fail('InvalidParameter', 'sku_seller_list takes at most 100 SKUs');
+    wanted = list as string[];
+  }
+  const all = [...ctx.state.products.values()].map((product, index) => ({ product, itemId: 300_000_000 + index }));
+  const matches = all
+    .filter(({ product }) => !wanted || wanted.includes(product.sellerSku))
+    .filter(({ product }) => (filter === 'sold-out' ? product.quantity === 0 : filter === 'all' || filter === 'live'));
+  const tld = VENTURES[ctx.country].site.replace('daraz_', '');
+  const products = matches.slice(offset, offset + limit).map(({ product, itemId }) => ({
+    item_id: itemId,
+    primary_category: 10000001,
+    attributes: { name: product.name, brand: 'No Brand', description: product.name },
+    images: [],
+    status: 'Active',
+    created_time: String(Date.now() - 86_400_000),
+    updated_time: String(Date.now()),
+    skus: [
+      {
+        SkuId: itemId * 10 + 1,
+        SellerSku: product.sellerSku,
+        ShopSku: `${itemId}_${tld.toUpperCase()}-${itemId * 10 + 1}`,
+        Status: 'active',
+        quantity: product.quantity,
+        Available: product.quantity,
+        price: Number(product.price),
+        special_price: 0,
+        Url: `https://www.daraz.${tld}/products/i${itemId}.html`,
+        Images: [],
+        multiWarehouseInventories: [{ warehouseCode: 'dropshipping', quantity: product.quantity, totalQuantity: product.quantity, sellableQuantity: product.quantity, occupyQuantity: 0, withholdQuantity: 0 }],
+        fblWarehouseInventories: [],
+        channelInventories: [],
+      },
+    ],
+  }));
+  return ok({ total_products: matches.length, products });
+};
+
 const tokenBody = (ctx: RestContext, token: { accessToken: string; refreshToken: string; accessExpiresAt: number; refreshExpiresAt: number }, now: number): RestResult => {
   const num = (v: number): number | string => (ctx.tokenNumbersAsStrings ? String(v) : v);
   const refreshIn = ctx.tokenLifetimes.refreshable ? Math.max(0, Math.floor((token.refreshExpiresAt - now) / 1000)) : 0;
@@ -585,6 +640,7 @@ const HANDLERS: Record<string, Handler> = {
   '/order/reverse/cancel/validate': cancelValidate,
   '/order/reverse/cancel/create': cancelCreate,
   '/product/price_quantity/update': priceQuantity,
+  '/products/get': getProducts,
   '/auth/token/create': tokenCreate,
   '/auth/token/refresh': tokenRefresh,
 };

@@ -300,6 +300,8 @@ const BulkPriceQuantity = z.object({
   ),
 });
 
+const BulkGetInventoryItem = z.object({ requests: z.array(z.object({ sku: z.string().min(1).max(50) })) });
+
 function registerInventory(app: FastifyInstance, ctx: ApiContext): void {
   const { store } = ctx;
   const err = (errorId: number, message: string) => requestError('API_INVENTORY', errorId, message);
@@ -359,6 +361,26 @@ function registerInventory(app: FastifyInstance, ctx: ApiContext): void {
     }
     const allOk = responses.every((r) => r.statusCode === 200);
     return reply.code(allOk ? 200 : 207).send({ responses });
+  });
+
+  app.post(`${INVENTORY}/bulk_get_inventory_item`, async (req, reply) => {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return reply.code(400).send(errorBody(err(25709, 'Invalid value for Content-Type.')));
+    }
+    const parsed = BulkGetInventoryItem.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send(errorBody(err(25709, 'Invalid value for requests.')));
+    const skus = parsed.data.requests.map((r) => r.sku);
+    if (skus.length === 0 || skus.length > 25) {
+      return reply.code(400).send(errorBody(err(25727, 'The number of InventoryItems in the request cannot exceed 25.')));
+    }
+    if (new Set(skus).size !== skus.length) return reply.code(400).send(errorBody(err(25734, 'SKU should be unique in the request.')));
+    const responses = skus.map((sku) => {
+      const product = store.products.get(sku);
+      return product
+        ? { statusCode: 200, sku, inventoryItem: renderInventoryItem(product), errors: [], warnings: [] }
+        : { statusCode: 400, sku, errors: [err(25702, `SKU ${sku} is not available in the system`)], warnings: [] };
+    });
+    return reply.code(responses.every((r) => r.statusCode === 200) ? 200 : 207).send({ responses });
   });
 
   app.get<{ Params: { sku: string } }>(`${INVENTORY}/inventory_item/:sku`, async (req, reply) => {

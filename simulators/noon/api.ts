@@ -303,6 +303,8 @@ export function registerApi(app: FastifyInstance, ctx: NoonContext): void {
   app.post('/stock/v1/stock-list', async (req, reply) => {
     const body = parse(StockListBody, req, reply);
     if (!body) return reply;
+    if (body.partner_skus.length > settings.maxBatch) return sendError(ctx, reply, 400, 'INVALID_ARGUMENT', `at most ${settings.maxBatch} partner_skus per call`);
+    if (!ctx.warehouses.includes(body.warehouse_code)) return sendError(ctx, reply, 400, 'INVALID_ARGUMENT', 'unknown warehouse');
     return {
       items: body.partner_skus.map((sku) => {
         const product = state.products.get(sku);

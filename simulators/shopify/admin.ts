@@ -66,6 +66,9 @@ export type RefundInput = z.input<typeof RefundInput>;
 
 export const ProductInput = z.object({ sku: z.string().min(1), price: Decimal, stock: z.number().int(), title: z.string().optional() });
 
+/** A stock change made in the Shopify admin (behind the integration's back). */
+export const StockInput = z.object({ available: z.number().int() });
+
 export const FaultInput = z.object({
   /** Added before every Admin API answer. */
   latencyMs: z.number().int().min(0).optional(),

@@ -9,6 +9,7 @@ import {
   FaultInput,
   ProductInput,
   RefundInput,
+  StockInput,
 } from './admin';
 import { executeOperation, type MutationEffects } from './graphql';
 import { actualCost, GraphQLFieldError, GraphQLSyntaxError, parseOperation, requestedCost } from './graphql-doc';
@@ -73,6 +74,8 @@ export interface ShopifyAdmin {
   /** The REST JSON of an order, exactly as webhooks and GET orders/{id}.json show it. */
   order(orderId: number | string): Record<string, unknown>;
   stock(sku: string): number;
+  /** Sets `available` at the shop's location, as a merchant editing stock in the Shopify admin would. */
+  setStock(sku: string, available: number): void;
   price(sku: string): string;
   fulfillments(orderId: number | string): FulfillmentView[];
   setFault(input: FaultInput): void;
@@ -173,6 +176,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       const v = store.variants.get(sku);
       if (!v) throw new SimError(`unknown sku ${sku}`, 'NOT_FOUND');
       return v.available.get(store.locationId) ?? 0;
+    },
+    setStock(sku, available) {
+      const v = store.variants.get(sku);
+      if (!v) throw new SimError(`unknown sku ${sku}`, 'NOT_FOUND');
+      v.available.set(store.locationId, StockInput.parse({ available }).available);
     },
     price(sku) {
       const v = store.variants.get(sku);
@@ -410,6 +418,11 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   app.get('/_admin/orders/:id/fulfillments', adminRoute((r) => ({ fulfillments: admin.fulfillments(id(r)) })));
   app.get('/_admin/stock/:sku', adminRoute((r) => {
     const sku = (r.params as { sku: string }).sku;
+    return { sku, available: admin.stock(sku) };
+  }));
+  app.post('/_admin/stock/:sku', adminRoute((r) => {
+    const sku = (r.params as { sku: string }).sku;
+    admin.setStock(sku, StockInput.parse(r.body).available);
     return { sku, available: admin.stock(sku) };
   }));
   app.get('/_admin/price/:sku', adminRoute((r) => {

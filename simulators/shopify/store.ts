@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connection } from './graphql-doc';
+import { connection, GraphQLFieldError } from './graphql-doc';
 
 // The shop's state and its two renderings: REST (snake_case, shop-offset times, what webhooks carry)
 // and GraphQL (camelCase, UTC times, GIDs). Money is kept in integer cents; Shopify prints strings.
@@ -599,7 +599,25 @@ export class ShopStore {
         })),
       ),
       fulfillments: o.fulfillments.map((f) => this.graphqlFulfillment(f)),
-      refunds: o.refunds.map((r) => ({ __typename: 'Refund', id: gid('Refund', r.id), createdAt: utc(r.createdAt), note: r.note, totalRefundedSet: bag(r.amountCents) })),
+      refunds: o.refunds.map((r) => ({
+        __typename: 'Refund',
+        id: gid('Refund', r.id),
+        createdAt: utc(r.createdAt),
+        note: r.note,
+        totalRefundedSet: bag(r.amountCents),
+        refundLineItems: connection(
+          r.lines.map((l) => ({
+            __typename: 'RefundLineItem',
+            id: gid('RefundLineItem', l.id),
+            quantity: l.quantity,
+            restockType: l.restockType.toUpperCase(),
+            restocked: l.restockType !== 'no_restock',
+            subtotalSet: bag(l.subtotal),
+            totalTaxSet: bag(l.tax),
+            lineItem: { __typename: 'LineItem', id: gid('LineItem', l.lineItemId), sku: this.line(o, l.lineItemId).sku || null },
+          })),
+        ),
+      })),
     };
   }
 
@@ -625,7 +643,41 @@ export class ShopStore {
       compareAtPrice: null,
       inventoryQuantity: [...v.available.values()].reduce((a, b) => a + b, 0),
       product: { __typename: 'Product', id: gid('Product', v.productId), title: v.title },
-      inventoryItem: { __typename: 'InventoryItem', id: gid('InventoryItem', v.inventoryItemId), sku: v.sku, tracked: true },
+      inventoryItem: {
+        __typename: 'InventoryItem',
+        id: gid('InventoryItem', v.inventoryItemId),
+        sku: v.sku,
+        tracked: true,
+        inventoryLevel: (args: Record<string, unknown>) => this.graphqlInventoryLevel(v, args),
+      },
+    };
+  }
+
+  /** InventoryItem.inventoryLevel(locationId:): null when the item is not stocked at that location. */
+  private graphqlInventoryLevel(v: Variant, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (typeof args.locationId !== 'string') {
+      throw new GraphQLFieldError("Field 'inventoryLevel' is missing required arguments: locationId", { code: 'missingRequiredArguments', arguments: 'locationId' });
+    }
+    const locationId = parseGid(args.locationId, 'Location');
+    if (locationId === undefined || !v.available.has(locationId)) return null;
+    const available = v.available.get(locationId) ?? 0;
+    // Reservations are not modelled: what is on hand is what is available.
+    const figures: Record<string, number> = { available, on_hand: available, committed: 0, incoming: 0, damaged: 0, quality_control: 0, reserved: 0, safety_stock: 0 };
+    return {
+      __typename: 'InventoryLevel',
+      id: `${gid('InventoryLevel', locationId)}?inventory_item_id=${v.inventoryItemId}`,
+      location: { __typename: 'Location', id: gid('Location', locationId) },
+      quantities: (q: Record<string, unknown>) => {
+        if (!Array.isArray(q.names)) {
+          throw new GraphQLFieldError("Field 'quantities' is missing required arguments: names", { code: 'missingRequiredArguments', arguments: 'names' });
+        }
+        return q.names.map((name) => {
+          if (typeof name !== 'string' || !(name in figures)) {
+            throw new GraphQLFieldError(`The quantity name '${String(name)}' is not valid.`, { code: 'INVALID_QUANTITY_NAME' });
+          }
+          return { __typename: 'InventoryQuantity', name, quantity: figures[name], updatedAt: utc(Date.now()) };
+        });
+      },
     };
   }
 }

@@ -1,7 +1,7 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { centsToString, parseCents } from './format';
 import { type FaultState } from './rest';
-import { AdminFaults, AdminOrderCreate, AdminWebhookCreate, AdminOrderEdit, AdminRefund, AdminStatus, type AdminOrderEdit as EditInput } from './schemas';
+import { AdminFaults, AdminOrderCreate, AdminStock, AdminWebhookCreate, AdminOrderEdit, AdminRefund, AdminStatus, type AdminOrderEdit as EditInput } from './schemas';
 import { noteJson, orderJson, refundJson, type SerializeContext } from './serialize';
 import { ShopError } from './store';
 import { isLoopbackUrl, type DeliveryRecord, type WebhookHub, type WebhookStatus } from './webhooks';
@@ -89,6 +89,14 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     };
   });
 
+  app.post<{ Params: Record<string, string> }>(a + '/products/:sku/stock', async (request) => {
+    const product = store.findBySku(decodeURIComponent(request.params.sku ?? ''));
+    if (!product) throw new ShopError('woocommerce_rest_product_invalid_id', 'Unknown SKU.', 404);
+    const input = AdminStock.parse(request.body);
+    const updated = store.updateProduct(product.id, { stockQuantity: input.quantity, manageStock: input.manageStock ?? input.quantity !== null });
+    return { id: updated.id, sku: updated.sku, stock: updated.stock, manageStock: updated.manageStock };
+  });
+
   app.post(a + '/faults', async (request) => {
     const input = AdminFaults.parse(request.body ?? {});
     Object.assign(deps.faults, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
@@ -159,6 +167,8 @@ export interface WooSimulatorAdmin {
   restoreOrder(id: number): Promise<SimOrderJson>;
   notes(id: number): Promise<SimNoteJson[]>;
   product(sku: string): Promise<{ id: number; sku: string; type: string; price: string | null; stock: number | null }>;
+  /** Changes stock the way a merchant does in wp-admin (quantity null with manageStock false: stock not managed). */
+  setStock(sku: string, input: AdminStock): Promise<void>;
   setFaults(input: AdminFaults): Promise<void>;
   resetFaults(): Promise<void>;
   createWebhook(input: { topic: string; deliveryUrl: string; secret?: string }): Promise<{ id: number; topic: string; status: WebhookStatus }>;
@@ -192,6 +202,7 @@ export function createWooSimulatorAdmin(baseUrl: string): WooSimulatorAdmin {
     restoreOrder: (id) => call('POST', `/orders/${id}/restore`, {}),
     notes: (id) => call('GET', `/orders/${id}/notes`),
     product: (sku) => call('GET', `/products/${encodeURIComponent(sku)}`),
+    setStock: async (sku, input) => void (await call('POST', `/products/${encodeURIComponent(sku)}/stock`, input)),
     setFaults: async (input) => void (await call('POST', '/faults', input)),
     resetFaults: async () => void (await call('POST', '/faults/reset', {})),
     createWebhook: (input) => call('POST', '/webhooks', input),

@@ -120,6 +120,10 @@ export type AdminRefund = z.input<typeof AdminRefund>;
 
 export const AdminStatus = z.object({ status: z.enum([...ORDER_STATUSES]) });
 
+/** A stock edit made in wp-admin: a quantity, or stock management switched off (quantity null). */
+export const AdminStock = z.object({ quantity: z.number().int().nullable(), manageStock: z.boolean().optional() });
+export type AdminStock = z.infer<typeof AdminStock>;
+
 export const AdminFaults = z.object({
   /** Delay added to every REST call. */
   latencyMs: z.number().int().nonnegative().optional(),

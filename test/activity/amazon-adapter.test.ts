@@ -1,6 +1,8 @@
 import { ChannelError } from '../../activities/marketplaces/errors';
 import { type AmazonAdapter, createAmazonAdapter, type OrderNotified } from '../../activities/marketplaces/amazon';
 import { type AmazonSimulator, exchangeLwaToken, startAmazonSimulator } from '../../simulators/amazon';
+import { stockReadActivity } from '../support/stock-reads';
+import { caught } from '../support/errors';
 
 // Amazon-specific behaviour the shared conformance suite does not reach.
 
@@ -222,6 +224,19 @@ describe('Amazon refunds from the Finances API', () => {
   });
   afterAll(() => sim.close());
 
+  it('takes a repeated shipment confirmation of units already shipped as done, and still refuses one of units that are not', async () => {
+    const adapter = createAmazonAdapter({ account: 'amazon-us', ...sim.credentials });
+    const id = await sim.admin.createOrder({ lines: [{ sku: SKUS[0]!, quantity: 2, unitPrice: '5.00' }, { sku: SKUS[1]!, quantity: 1, unitPrice: '7.50' }], ageMs: AGED });
+    const [first, second] = (await adapter.getOrder({ externalId: id })).lines.map((l) => l.lineId) as [string, string];
+    const shipment = { externalId: id, shipmentId: 'ship-again', lines: [{ lineId: first, quantity: 2 }], carrier: 'UPS', trackingNumber: '1ZAGAIN' };
+    const once = await adapter.confirmShipment(shipment);
+    // A new run of the order (after close) or a retry after a lost answer sends the same package again.
+    await expect(adapter.confirmShipment(shipment)).resolves.toEqual(once);
+    // The other line never shipped: Amazon's refusal (a used package id) stands.
+    const err = await caught(adapter.confirmShipment({ ...shipment, lines: [{ lineId: second, quantity: 1 }] }), ChannelError);
+    expect(err.details.status).toBe(400);
+  });
+
   it('reads a partial refund of one line, then a full refund of the rest, into the order with lines and amounts', async () => {
     const adapter = createAmazonAdapter({ account: 'amazon-us', ...sim.credentials });
     const id = await sim.admin.createOrder({ lines: [{ sku: SKUS[0]!, quantity: 2, unitPrice: '5.00' }, { sku: SKUS[1]!, quantity: 1, unitPrice: '7.50' }], ageMs: AGED });
@@ -321,5 +336,26 @@ describe('Amazon usage plans and LWA', () => {
     await expect(adapter.pushStock({ items: [{ sku: 'AMZ-LWA', quantity: 3 }] })).rejects.toMatchObject({ kind: 'auth' });
     expect((await adapter.pushStock({ items: [{ sku: 'AMZ-LWA', quantity: 4 }] })).calls).toBe(2);
     expect((await sim.admin.readProduct('AMZ-LWA')).stock).toBe(4);
+  });
+});
+
+describe('Amazon stock reads (getListingsItem)', () => {
+  it('reads the merchant quantity one SKU a call: a change made on Amazon shows, a push only once applied, an unknown SKU is not listed', async () => {
+    const sim = await startAmazonSimulator({ rateScale: 100, products: [{ sku: 'R-1', price: '5.00', stock: 2 }] });
+    try {
+      const adapter = createAmazonAdapter({ account: 'amazon-us', ...sim.credentials });
+      const read = stockReadActivity(adapter);
+      await sim.admin.addProduct({ sku: 'R-1', price: '5.00', stock: 12 });
+      expect(await read(['R-1'])).toEqual({ results: [{ sku: 'R-1', quantity: 12 }], calls: 2 }); // token + read
+      expect(await read(['NOPE'])).toEqual({ results: [{ sku: 'NOPE', quantity: null }], calls: 1 });
+      // ACCEPTED is not applied: until Amazon applies the patch the read still shows the old figure.
+      await sim.admin.setFaults({ listingApplyDelayMs: 60_000 });
+      expect((await adapter.pushStock({ items: [{ sku: 'R-1', quantity: 3 }] })).results).toEqual([{ sku: 'R-1', ok: true }]);
+      expect((await read(['R-1'])).results).toEqual([{ sku: 'R-1', quantity: 12 }]);
+      await sim.admin.advanceClock(61_000);
+      expect((await read(['R-1'])).results).toEqual([{ sku: 'R-1', quantity: 3 }]);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -17,6 +17,7 @@ runConformanceSuite('amazon', async () => {
     createOrder: (input) =>
       sim.admin.createOrder({ status: 'Unshipped', fulfillmentChannel: 'MFN', currency: input.currency, lines: input.lines, ageMs: 150_000 }),
     readStock: async (sku) => (await sim.admin.readProduct(sku)).stock,
+    setStock: async (sku, quantity) => void (await sim.admin.addProduct({ sku, price: (await sim.admin.readProduct(sku)).price, stock: quantity })),
     readPrice: async (sku) => (await sim.admin.readProduct(sku)).price,
     shipments: async (id) =>
       (await sim.admin.shipments(id)).map((s) => ({

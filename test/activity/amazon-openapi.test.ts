@@ -186,6 +186,21 @@ describe('Amazon simulator responses match the official SP-API models', () => {
     expect(refused.status).toBe('INVALID');
   });
 
+  it('getListingsItem: an Item with only the data sets asked for (default summaries), and 404 for an unknown SKU', async () => {
+    const path = (sku: string, included?: string): string =>
+      `/listings/2021-08-01/items/${sim.credentials.sellerId}/${sku}?marketplaceIds=${sim.credentials.marketplaceId}${included ? `&includedData=${included}` : ''}`;
+    const item = model('listings#/definitions/Item');
+    const stock = (await (await call('GET', path(skus[6]!, 'fulfillmentAvailability'))).json()) as Record<string, unknown>;
+    expectValid(item, stock);
+    expect(stock).toEqual({ sku: skus[6], fulfillmentAvailability: [{ fulfillmentChannelCode: 'DEFAULT', quantity: 5 }] });
+    const plain = (await (await call('GET', path(skus[6]!))).json()) as Record<string, unknown>;
+    expectValid(item, plain);
+    expect(Object.keys(plain).sort()).toEqual(['sku', 'summaries']);
+    const missing = await call('GET', path('NO-SUCH-SKU', 'fulfillmentAvailability'));
+    expect(missing.status).toBe(404);
+    expectValid(model('listings#/definitions/ErrorList'), await missing.json());
+  });
+
   it('feeds: documents, feed lifecycle, and the listings feed the adapter uploads', async () => {
     await sim.admin.setFaults({ feedProcessingMs: 100 });
     const adapter = createAmazonAdapter({ account: 'oas', ...sim.credentials, feedPollMs: 20 });

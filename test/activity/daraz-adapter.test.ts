@@ -9,6 +9,7 @@ import {
 import { callDaraz } from '../../activities/marketplaces/daraz/client';
 import { type DarazSimulator, type DarazSimulatorOptions, startDarazSimulator } from '../../simulators/daraz';
 import { darazAdmin } from '../../simulators/daraz/admin-client';
+import { stockReadActivity } from '../support/stock-reads';
 
 const FAR = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 const SKUS = ['TEA', 'MUG', 'RICE', 'SALT&PEPPER'];
@@ -260,6 +261,23 @@ describe('Daraz stock and price pushes', () => {
     expect(throttled.length).toBeGreaterThanOrEqual(1);
     expect(throttled[0]).toMatchObject({ kind: 'rate_limited' });
     if (!throttleAsHttp429) expect(throttled[0]).toMatchObject({ details: { retryAfterMs: 1000, vendorCode: 'ApiCallLimit' } });
+  });
+});
+
+describe('Daraz stock reads (products/get)', () => {
+  it('reads quantities by seller SKU, 50 a call: a change made on Daraz shows, an unknown SKU is not listed', async () => {
+    const { admin, adapter } = await setup();
+    const many = Array.from({ length: 55 }, (_, i) => `READ-${i}`);
+    for (const [i, sku] of many.entries()) await admin.putProduct(sku, { quantity: i, price: '1.00' });
+    await admin.putProduct('SALT&PEPPER', { quantity: 13 });
+    const read = stockReadActivity(adapter);
+    expect(await read(['SALT&PEPPER', 'NOPE', 'TEA'])).toEqual({
+      results: [{ sku: 'SALT&PEPPER', quantity: 13 }, { sku: 'NOPE', quantity: null }, { sku: 'TEA', quantity: 40 }],
+      calls: 1,
+    });
+    const all = await read(many);
+    expect(all.calls).toBe(2);
+    expect(all.results).toEqual(many.map((sku, i) => ({ sku, quantity: i })));
   });
 });
 

@@ -34,6 +34,7 @@ runConformanceSuite('daraz', async (): Promise<ConformanceHarness> => {
       return { rawBody: Buffer.from(push.body, 'utf8'), headers: { authorization: push.authorization }, account: 'pk-main' };
     },
     readStock: async (sku) => (await admin.product(sku)).quantity,
+    setStock: async (sku, quantity) => void (await admin.putProduct(sku, { quantity })),
     readPrice: async (sku) => (await admin.product(sku)).price,
     shipments: async (externalId) => {
       const order = await admin.order(externalId);

@@ -4,6 +4,7 @@ import { ChannelError } from '../../activities/marketplaces/errors';
 import { createEbayAdapter, type EbayAdapter, msUntilQuotaReset } from '../../activities/marketplaces/ebay';
 import { type WebhookRequest } from '../../activities/marketplaces/types';
 import { startEbaySimulator, type EbaySimulator } from '../../simulators/ebay';
+import { stockReadActivity } from '../support/stock-reads';
 
 // eBay-specific behaviour beyond the shared conformance suite, all over HTTP against the simulator.
 
@@ -377,6 +378,25 @@ describe('eBay auth and quotas', () => {
       // Other APIs have their own quota.
       const { orderId } = await sim.admin.createOrder({ lines: [{ sku: 'Q-1', quantity: 1 }] });
       await expect(adapter.getOrder({ externalId: orderId })).resolves.toMatchObject({ externalId: orderId });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('eBay stock reads (bulkGetInventoryItem)', () => {
+  it('reads ship-to-home quantities 25 SKUs a call: changes made on eBay show, unknown SKUs are not listed', async () => {
+    const products = Array.from({ length: 30 }, (_, i) => ({ sku: `R-${i}`, price: '2.00', stock: i }));
+    const sim = await startEbaySimulator({ products });
+    try {
+      await sim.admin.setProduct('R-3', { price: '2.00', stock: 77 });
+      const read = stockReadActivity(adapterFor(sim));
+      const one = await read(['R-3', 'R-4', 'NOPE']);
+      expect(one).toEqual({ results: [{ sku: 'R-3', quantity: 77 }, { sku: 'R-4', quantity: 4 }, { sku: 'NOPE', quantity: null }], calls: 1 });
+      // More than one call holds, and a SKU named twice is asked for once (eBay refuses repeats with 25734).
+      const many = await read([...products.map((p) => p.sku), 'R-0']);
+      expect(many.calls).toBe(2);
+      expect(many.results.map((r) => r.quantity)).toEqual([...products.map((p) => (p.sku === 'R-3' ? 77 : p.stock)), 0]);
     } finally {
       await sim.close();
     }

@@ -25,6 +25,7 @@ runConformanceSuite('ebay', async () => {
       return request;
     },
     readStock: (sku) => sim.admin.stock(sku),
+    setStock: async (sku, quantity) => void (await sim.admin.setProduct(sku, { price: await sim.admin.price(sku), stock: quantity })),
     readPrice: (sku) => sim.admin.price(sku),
     shipments: async (externalId) =>
       (await sim.admin.fulfillments(externalId)).map((f) => ({

@@ -183,6 +183,19 @@ describe('eBay simulator answers match the official models', () => {
     expectValid('inventory#/components/schemas/BulkPriceQuantityResponse', mixed.body);
   });
 
+  it('bulkGetInventoryItem answers BulkGetInventoryItemResponse for 200 and 207', async () => {
+    const ok = await api('/sell/inventory/v1/bulk_get_inventory_item', { method: 'POST', body: { requests: [{ sku: 'M-1' }, { sku: 'M-2' }] } });
+    expect(ok.status).toBe(200);
+    expectValid('inventory#/components/schemas/BulkGetInventoryItemResponse', ok.body);
+    const mixed = await api('/sell/inventory/v1/bulk_get_inventory_item', { method: 'POST', body: { requests: [{ sku: 'M-1' }, { sku: 'NOPE' }] } });
+    expect(mixed.status).toBe(207);
+    expectValid('inventory#/components/schemas/BulkGetInventoryItemResponse', mixed.body);
+    expect((mixed.body as { responses: { sku: string; statusCode: number }[] }).responses.map((r) => [r.sku, r.statusCode])).toEqual([['M-1', 200], ['NOPE', 400]]);
+    const repeated = await api('/sell/inventory/v1/bulk_get_inventory_item', { method: 'POST', body: { requests: [{ sku: 'M-1' }, { sku: 'M-1' }] } });
+    expect(repeated.status).toBe(400);
+    expect(repeated.body).toMatchObject({ errors: [{ errorId: 25734 }] });
+  });
+
   it('inventory item and public key match their models', async () => {
     expectValid('inventory#/components/schemas/InventoryItemWithSkuLocaleGroupid', (await api('/sell/inventory/v1/inventory_item/M-1')).body);
     const [delivery] = await sim.admin.notifications(orderId);

@@ -8,6 +8,7 @@ import {
   startNoonSimulator,
 } from '../../simulators/noon';
 import { noonAdmin } from '../../simulators/noon/admin-client';
+import { stockReadActivity } from '../support/stock-reads';
 
 const SKUS = ['DATES', 'OUD', 'KAHWA'];
 const CREDENTIALS = { 'x-channelsync-token': 'tok-123', 'x-tenant': 'acme' };
@@ -202,6 +203,18 @@ describe('noon stock and prices', () => {
       expect(refused[0]!.reason).toMatchObject({ kind: 'rate_limited', details: { status: 429 } });
       expect(refused[0]!.reason.details.retryAfterMs === undefined).toBe(!retryAfterHeader);
     }
+  });
+});
+
+describe('noon stock reads (stock-list)', () => {
+  it('reads the integration warehouse in batches: a change made on noon shows, an unknown partner_sku is not listed', async () => {
+    const { admin, adapter } = await setup({}, { batchSize: 2 });
+    await admin.putProduct('OUD', { qty: 6 });
+    const read = stockReadActivity(adapter);
+    expect(await read(['OUD', 'GHOST', 'KAHWA'])).toEqual({
+      results: [{ sku: 'OUD', quantity: 6 }, { sku: 'GHOST', quantity: null }, { sku: 'KAHWA', quantity: 10 }],
+      calls: 2,
+    });
   });
 });
 

@@ -26,6 +26,7 @@ runConformanceSuite('noon', async (): Promise<ConformanceHarness> => {
     currency: 'AED',
     createOrder: async ({ lines }) => (await admin.createOrder({ lines, country: 'AE' })).fbpi_order_nr,
     readStock: async (sku) => (await admin.product(sku)).stock[warehouse] ?? -1,
+    setStock: async (sku, quantity) => void (await admin.putProduct(sku, { qty: quantity })),
     readPrice: async (sku) => String((await admin.product(sku)).prices.AE?.price),
     shipments: async (externalId) => {
       const order = await admin.order(externalId);

@@ -3,6 +3,7 @@ import { caught } from '../support/errors';
 import { ChannelError } from '../../activities/marketplaces/errors';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
 import { type ShopifySimulator, startShopifySimulator } from '../../simulators/shopify';
+import { stockReadActivity } from '../support/stock-reads';
 
 // Adapter behaviour beyond the shared conformance suite, and the simulator's fidelity on the wire.
 
@@ -103,6 +104,22 @@ describe('Shopify adapter against the simulator', () => {
     sim.admin.setFault({ serverErrors: 1 });
     expect((await caught(adapter.getOrder({ externalId: '1' }), ChannelError)).kind).toBe('transient');
     expect((await caught(adapterFor(sim, { accessToken: 'shpat_wrong' }).getOrder({ externalId: '1' }), ChannelError)).kind).toBe('auth');
+  });
+
+  it('reads available stock at the shop location by SKU: an edit in the Shopify admin shows, an unknown SKU is not listed', async () => {
+    sim.admin.setStock('A-2', 23);
+    sim.admin.setStock('A"quoted\\sku', 0);
+    const read = stockReadActivity(adapterFor(sim));
+    const first = await read(['A-2', 'A"quoted\\sku', 'NOPE-1']);
+    expect(first.results).toEqual([
+      { sku: 'A-2', quantity: 23 },
+      { sku: 'A"quoted\\sku', quantity: 0 },
+      { sku: 'NOPE-1', quantity: null },
+    ]);
+    // A fresh adapter learns the shop's location once, then one search per batch.
+    expect(first.calls).toBe(2);
+    sim.admin.setStock('A-2', 4);
+    expect(await read(['A-2'])).toEqual({ results: [{ sku: 'A-2', quantity: 4 }], calls: 1 });
   });
 });
 

@@ -41,6 +41,7 @@ runConformanceSuite('shopify', async () => {
       return { rawBody: delivery.rawBody, headers: delivery.headers, account: ACCOUNT };
     },
     readStock: async (sku) => sim.admin.stock(sku),
+    setStock: async (sku, quantity) => sim.admin.setStock(sku, quantity),
     readPrice: async (sku) => sim.admin.price(sku),
     async shipments(externalId) {
       return sim.admin.fulfillments(externalId).map((f) => ({

@@ -82,7 +82,8 @@ describe('Shopify webhooks: verify and parse', () => {
     expect(refunded).toMatchObject({
       type: 'order.refunded',
       externalId: created.externalId,
-      refund: { lines: [{ lineId: String(created.lineItemIds[0]), quantity: 2, amount: { amount: '20.00', currency: 'USD' }, restock: true }], total: { amount: '23.00', currency: 'USD' } },
+      // Cancelled before anything shipped (restock_type cancel): no goods come back.
+      refund: { lines: [{ lineId: String(created.lineItemIds[0]), quantity: 2, amount: { amount: '20.00', currency: 'USD' }, restock: false }], total: { amount: '23.00', currency: 'USD' } },
     });
   });
 
@@ -94,6 +95,20 @@ describe('Shopify webhooks: verify and parse', () => {
     const order = parse(sim.admin.buildDelivery({ topic: 'orders/updated', orderId: created.id }));
     // The refund travels as its own event (a credit note); the order's lines are not edited by it.
     expect(order).toMatchObject({ type: 'order.updated', order: { status: 'paid', lines: [{ quantity: 3 }, { quantity: 1 }] } });
+  });
+
+  it('a refund leaves line quantities as ordered on the webhook and the GraphQL paths alike; an edit changes both', async () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 3, price: '10.00' }, { sku: 'HOOK-B', quantity: 2, price: '4.50' }] });
+    sim.admin.editQuantities(created.id, { lines: [{ lineItemId: created.lineItemIds[1]!, quantity: 1 }] });
+    sim.admin.refund(created.id, { lines: [{ lineItemId: created.lineItemIds[0]!, quantity: 1, restock: false }] });
+    const quantities = (lines: { lineId: string; quantity: number }[]) => lines.map((l) => [l.lineId, l.quantity]);
+    const expected = [[String(created.lineItemIds[0]), 3], [String(created.lineItemIds[1]), 1]];
+    const pushed = parse(sim.admin.buildDelivery({ topic: 'orders/updated', orderId: created.id }));
+    if (pushed.type !== 'order.updated') throw new Error(`unexpected ${pushed.type}`);
+    expect(quantities(pushed.order.lines)).toEqual(expected);
+    expect(quantities((await adapter.getOrder({ externalId: created.externalId })).lines)).toEqual(expected);
+    const listed = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(quantities(listed.orders.find((o) => o.externalId === created.externalId)!.lines)).toEqual(expected);
   });
 
   it('an unknown topic is a signed, unsupported event rather than an error', () => {

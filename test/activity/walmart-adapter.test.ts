@@ -4,6 +4,7 @@ import { ChannelError } from '../../activities/marketplaces/errors';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
 import { type CanonicalOrder } from '../../domain';
 import { startWalmartSimulator, startWebhookReceiver, type WalmartSimulator } from '../../simulators/walmart';
+import { stockReadActivity } from '../support/stock-reads';
 
 // The Walmart adapter against the simulator over HTTP: line-level fulfilment, paging, dates, money,
 // throttling, feeds and signed pushes.
@@ -236,6 +237,22 @@ describe('walmart adapter', () => {
       expect(single.calls).toBe(1);
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe('walmart stock reads', () => {
+  it('reads GET /v3/inventory one SKU a call: a change made on Walmart shows, an unknown SKU (404) is not listed', async () => {
+    const sim = await startWalmartSimulator({ products: [{ sku: 'R-1', price: '5.00', stock: 10 }, { sku: 'R-2', price: '5.00', stock: 3 }] });
+    try {
+      await sim.admin.setProduct({ sku: 'R-1', price: '5.00', stock: 64 });
+      const read = stockReadActivity(adapterFor(sim));
+      // The first call also fetches the token.
+      expect(await read(['R-1'])).toEqual({ results: [{ sku: 'R-1', quantity: 64 }], calls: 2 });
+      expect(await read(['NOPE'])).toEqual({ results: [{ sku: 'NOPE', quantity: null }], calls: 1 });
+      expect((await read(['R-2', 'R-1'])).results).toEqual([{ sku: 'R-2', quantity: 3 }, { sku: 'R-1', quantity: 64 }]);
+    } finally {
+      await sim.close();
     }
   });
 });

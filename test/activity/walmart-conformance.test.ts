@@ -37,6 +37,7 @@ runConformanceSuite('walmart', async (): Promise<ConformanceHarness> => {
       return { rawBody: hit.rawBody, headers: hit.headers, account: 'wm-main' };
     },
     readStock: async (sku) => (await sim.admin.product(sku)).stock,
+    setStock: async (sku, quantity) => sim.admin.setProduct({ sku, price: (await sim.admin.product(sku)).price, stock: quantity }),
     readPrice: async (sku) => (await sim.admin.product(sku)).price,
     async shipments(externalId) {
       const shipped = await sim.admin.shipments(externalId);

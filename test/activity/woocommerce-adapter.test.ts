@@ -1,6 +1,7 @@
 import { createWooCommerceAdapter } from '../../activities/marketplaces/woocommerce';
 import { type ChannelAdapter } from '../../activities/marketplaces/types';
 import { type WooCommerceSimulator, startWooCommerceSimulator } from '../../simulators/woocommerce';
+import { stockReadActivity } from '../support/stock-reads';
 
 // WooCommerce-specific adapter behaviour beyond the shared conformance suite.
 
@@ -122,6 +123,26 @@ describe('WooCommerce adapter', () => {
     expect(await ids()).toEqual([String(fresh.id)]);
     await sim.admin.markPaid(old.id);
     expect(await ids()).toEqual([String(old.id), String(fresh.id)]);
+  });
+
+  it('reads stock by SKU in one call: a wp-admin edit shows, unmanaged stock is untracked, variable and unknown SKUs are not listed', async () => {
+    await sim.admin.setStock('WOO-CAP', { quantity: 42 });
+    await sim.admin.setStock('WOO-BAG', { quantity: null, manageStock: false });
+    await sim.admin.setStock('WOO-TEE-S', { quantity: 7 });
+    const read = stockReadActivity(adapter);
+    expect(await read(['WOO-CAP', 'WOO-BAG', 'WOO-TEE-S', 'WOO-TEE', 'NOPE'])).toEqual({
+      results: [
+        { sku: 'WOO-CAP', quantity: 42 },
+        { sku: 'WOO-BAG', quantity: null, untracked: true },
+        { sku: 'WOO-TEE-S', quantity: 7 },
+        { sku: 'WOO-TEE', quantity: null },
+        { sku: 'NOPE', quantity: null },
+      ],
+      calls: 1,
+    });
+    // A push switches stock management back on, so re-pushing is the drift check's cure for untracked stock.
+    await adapter.pushStock({ items: [{ sku: 'WOO-BAG', quantity: 5 }] });
+    expect((await read(['WOO-BAG'])).results).toEqual([{ sku: 'WOO-BAG', quantity: 5 }]);
   });
 });
 

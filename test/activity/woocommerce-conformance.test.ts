@@ -37,6 +37,7 @@ runConformanceSuite('woocommerce', async () => {
       return { rawBody: delivery.rawBody, headers: delivery.headers, account: 'woo-conformance' };
     },
     readStock: async (sku) => (await sim.admin.product(sku)).stock ?? Number.NaN,
+    setStock: (sku, quantity) => sim.admin.setStock(sku, { quantity }),
     readPrice: async (sku) => (await sim.admin.product(sku)).price ?? '',
     async shipments(externalId) {
       const notes = await sim.admin.notes(Number(externalId));

@@ -25,6 +25,8 @@ export interface ConformanceHarness {
   signedWebhook?(externalId: string): Promise<WebhookRequest>;
   /** What the channel now shows. */
   readStock(sku: string): Promise<number>;
+  /** Changes the stock on the channel directly, behind the adapter (for adapters that can read stock back). */
+  setStock?(sku: string, quantity: number): Promise<void>;
   readPrice(sku: string): Promise<string>;
   shipments(externalId: string): Promise<{ trackingNumber: string; lines: ShipmentLine[] }[]>;
   /** The next `count` API calls fail as stated (429 the channel's way, or 5xx). */
@@ -145,6 +147,26 @@ export function runConformanceSuite(name: string, setup: () => Promise<Conforman
       await withChannelRetries(() => h.adapter.pushStock({ items: [{ sku, quantity: 4 }] }));
       expect(await h.readStock(sku)).toBe(4);
       await h.setFault({ kind: 'none' });
+    });
+
+    it('reads back the stock set on the channel directly, in its read batch size; an unknown SKU is not listed', async () => {
+      if (!h.adapter.readStock) return expect(h.adapter.capabilities.stockReadBatchSize).toBeUndefined();
+      const size = h.adapter.capabilities.stockReadBatchSize ?? 0;
+      expect(size).toBeGreaterThanOrEqual(1);
+      expect(h.setStock).toBeDefined();
+      const figures = h.skus.map((sku, i) => ({ sku, quantity: 31 + i }));
+      for (const f of figures) await h.setStock!(f.sku, f.quantity);
+      const unknown = `NO-SUCH-SKU-${h.adapter.channel}`;
+      const wanted = [...h.skus, unknown];
+      const readings = [];
+      let calls = 0;
+      for (let i = 0; i < wanted.length; i += size) {
+        const { value } = await withChannelRetries(() => h.adapter.readStock!({ skus: wanted.slice(i, i + size) }));
+        readings.push(...value.results);
+        calls += value.calls;
+      }
+      expect(readings).toEqual([...figures, { sku: unknown, quantity: null }]);
+      expect(calls).toBeLessThanOrEqual(Math.ceil(wanted.length / size) + 1);
     });
   });
 }

@@ -40,6 +40,8 @@ export interface StackOptions {
   products: StackProduct[];
   /** SKUs listed on the channels only (not in Odoo), for pushing to directly. */
   channelOnlySkus?: string[];
+  /** SKUs of `products` that no channel lists (in Odoo only). */
+  unlistedSkus?: string[];
   /** Makes account names (and so queues and push workflow ids) unique per run. */
   runId: string;
   taskQueue: string;
@@ -62,6 +64,8 @@ export interface StackChannelHandle {
   shown(sku: string): Promise<number>;
   /** The price it shows (decimal text). */
   price(sku: string): Promise<string | null>;
+  /** Changes the stock on the channel through the simulator's admin API, behind channelsync's back. */
+  setShown(sku: string, quantity: number): Promise<void>;
 }
 
 export interface InventoryStack {
@@ -139,7 +143,7 @@ export async function startInventoryStack(options: StackOptions): Promise<Invent
     await odoo.admin.addProducts(options.products.slice(i, i + 500).map((p) => ({ sku: p.sku, name: p.sku, listPrice: p.listPrice, quantity: p.quantity })));
   }
 
-  const seed = [...options.products.map((p) => p.sku), ...(options.channelOnlySkus ?? [])].map((sku) => ({ sku, price: '1.00', stock: 0 }));
+  const seed = [...options.products.map((p) => p.sku).filter((sku) => !options.unlistedSkus?.includes(sku)), ...(options.channelOnlySkus ?? [])].map((sku) => ({ sku, price: '1.00', stock: 0 }));
   const adapters: ChannelAdapter[] = [];
   const channels: StackChannelHandle[] = [];
   for (const kind of options.channels) {
@@ -148,22 +152,41 @@ export async function startInventoryStack(options: StackOptions): Promise<Invent
       const sim = await startShopifySimulator({ webhookSecret: 'unused', products: seed, currency: 'USD', ...(options.shopifyBucket ? { graphqlBucket: options.shopifyBucket } : {}) });
       closers.push(() => sim.close());
       adapters.push(createShopifyAdapter({ account, shopDomain: sim.shopDomain, adminUrl: sim.url, apiVersion: sim.apiVersion, accessToken: sim.accessToken, webhookSecret: 'unused' }));
-      channels.push({ channel: kind, account, key: channelKey(kind, account), shown: async (sku) => sim.admin.stock(sku), price: async (sku) => sim.admin.price(sku) });
+      const setShown = async (sku: string, available: number): Promise<void> => {
+        const res = await fetch(`${sim.url}/_admin/stock/${encodeURIComponent(sku)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ available }) });
+        if (!res.ok) throw new Error(`shopify simulator admin: ${res.status} ${await res.text()}`);
+      };
+      channels.push({ channel: kind, account, key: channelKey(kind, account), shown: async (sku) => sim.admin.stock(sku), price: async (sku) => sim.admin.price(sku), setShown });
     } else if (kind === 'woocommerce') {
       const sim = await startWooCommerceSimulator({ webhookSecret: 'unused', products: seed.map((p) => ({ sku: p.sku, price: p.price, stock: p.stock })), currency: 'USD' });
       closers.push(() => sim.close());
       adapters.push(createWooCommerceAdapter({ account, siteUrl: sim.url, consumerKey: sim.consumerKey, consumerSecret: sim.consumerSecret, webhookSecret: 'unused' }));
-      channels.push({ channel: kind, account, key: channelKey(kind, account), shown: async (sku) => (await sim.admin.product(sku)).stock ?? 0, price: async (sku) => (await sim.admin.product(sku)).price });
+      channels.push({
+        channel: kind, account, key: channelKey(kind, account),
+        shown: async (sku) => (await sim.admin.product(sku)).stock ?? 0,
+        price: async (sku) => (await sim.admin.product(sku)).price,
+        setShown: (sku, quantity) => sim.admin.setStock(sku, { quantity }),
+      });
     } else if (kind === 'walmart') {
       const sim = await startWalmartSimulator({ products: seed, feedProcessingMs: 50 });
       closers.push(() => sim.close());
       adapters.push(createWalmartAdapter({ account, apiUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret, feedPollMs: 50 }));
-      channels.push({ channel: kind, account, key: channelKey(kind, account), shown: async (sku) => (await sim.admin.product(sku)).stock, price: async (sku) => (await sim.admin.product(sku)).price });
+      channels.push({
+        channel: kind, account, key: channelKey(kind, account),
+        shown: async (sku) => (await sim.admin.product(sku)).stock,
+        price: async (sku) => (await sim.admin.product(sku)).price,
+        setShown: async (sku, stock) => sim.admin.setProduct({ sku, price: (await sim.admin.product(sku)).price, stock }),
+      });
     } else {
       const sim = await startEbaySimulator({ products: seed });
       closers.push(() => sim.close());
       adapters.push(createEbayAdapter({ account, apiUrl: sim.url, identityUrl: sim.url, ...sim.credentials }));
-      channels.push({ channel: kind, account, key: channelKey(kind, account), shown: async (sku) => sim.admin.stock(sku), price: async (sku) => sim.admin.price(sku) });
+      channels.push({
+        channel: kind, account, key: channelKey(kind, account),
+        shown: async (sku) => sim.admin.stock(sku),
+        price: async (sku) => sim.admin.price(sku),
+        setShown: async (sku, stock) => void (await sim.admin.setProduct(sku, { price: await sim.admin.price(sku), stock })),
+      });
     }
   }
   const registry: AdapterRegistry = {

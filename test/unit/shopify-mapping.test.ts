@@ -1,6 +1,6 @@
 import { throttleWaitMs } from '../../activities/marketplaces/shopify/client';
-import { legacyId, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
-import { RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
+import { legacyId, orderFromGraphql, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
+import { GqlOrder, RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
 import { actualCost, parseOperation, requestedCost } from '../../simulators/shopify/graphql-doc';
 
 describe('Shopify status mapping', () => {
@@ -53,6 +53,25 @@ describe('Shopify value parsing', () => {
       transactions: [{ kind: 'refund', status: 'success', amount: '50.00', currency: 'USD' }],
     }), 'USD');
     expect(refund.lines.map((l) => [l.lineId, l.restock])).toEqual([['1', true], ['2', true], ['3', false], ['4', false], ['5', false]]);
+  });
+
+  it('GraphQL lines keep their refunded units (currentQuantity is net of refunds and edits)', () => {
+    const usd = (amount: string) => ({ shopMoney: { amount, currencyCode: 'USD' } });
+    const line = (id: string, quantity: number, currentQuantity: number) => ({
+      id: `gid://shopify/LineItem/${id}`, sku: `SKU-${id}`, name: `Item ${id}`, quantity, currentQuantity, variant: null,
+      originalUnitPriceSet: usd('10.00'), totalDiscountSet: usd('0.00'), taxLines: [],
+    });
+    // Line 1: 3 ordered, 1 refunded. Line 2: 2 ordered, edited down to 1.
+    const order = GqlOrder.parse({
+      id: 'gid://shopify/Order/7', legacyResourceId: '7', name: '#1007', email: null,
+      createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T11:00:00Z', cancelledAt: null, cancelReason: null,
+      displayFinancialStatus: 'PARTIALLY_REFUNDED', displayFulfillmentStatus: 'UNFULFILLED', currencyCode: 'USD', taxesIncluded: false, test: false,
+      totalPriceSet: usd('50.00'), currentTotalPriceSet: usd('30.00'), totalShippingPriceSet: usd('0.00'),
+      customer: null, shippingAddress: null, billingAddress: null,
+      lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [line('1', 3, 2), line('2', 2, 1)] },
+    });
+    const mapped = orderFromGraphql(order, order.lineItems.nodes, 'shop', new Map([['gid://shopify/LineItem/1', 1]]));
+    expect(mapped.lines.map((l) => [l.lineId, l.quantity])).toEqual([['1', 3], ['2', 1]]);
   });
 
   it('computes the wait after THROTTLED from what is missing and the restore rate', () => {

@@ -4,6 +4,7 @@ import { type Stack } from '../../scripts/lib/stack';
 import { channelEventSignal, orderStateQuery, type OrderState } from '../../workflows/messages';
 import { eventually, uniqueTaskQueue } from '../support/temporal';
 import { startTestStack } from '../support/stack';
+import { recordHistory } from '../support/histories';
 
 // Channels that report refunds only with the order (no refund event): a partial refund made on the channel after
 // shipment reaches the order workflow through the paths the channel already uses (pushes, pollers) and becomes
@@ -94,5 +95,6 @@ describe('refunds read with the order become one credit note each', () => {
     expect(notes[0]).toMatchObject({ id: refunded.refunds[0]!.creditNoteId, state: 'posted', amount_total: Number(price) });
     const lines = (await stack.odoo.admin.records('account.move.line')).filter((l) => Array.isArray(l.move_id) && l.move_id[0] === notes[0]!.id);
     expect(lines.map((l) => ({ name: l.name, quantity: l.quantity, priceUnit: l.price_unit }))).toEqual([{ name: 'MUG-WHITE', quantity: 1, priceUnit: Number(price) }]);
+    await recordHistory(`snapshot-refund-${channel}`, orderWorkflowId(key));
   });
 });

@@ -3,6 +3,7 @@ import { inventoryWorkflowId, type OrderKey } from '../../domain';
 import { channelSaleSignal, inventoryStateQuery, odooReservedSignal, saleReleasedSignal } from '../../workflows/inventory-messages';
 import { eventually, type InventoryStack, startInventoryStack } from '../support/inventory-stack';
 import { testAddress, uniqueTaskQueue } from '../support/temporal';
+import { recordHistory } from '../support/histories';
 
 // A kit (2 × A + 1 × B) on two real channel simulators, with the real Odoo simulator behind: the kit's quantity
 // comes from its components, a kit sale takes its components' units off every channel before Odoo knows of
@@ -78,6 +79,8 @@ describe('kits in InventoryWorkflow on a real Temporal server', () => {
       (s) => Object.keys(s.pending).length === 0 && s.free !== null && Object.values(s.free).reduce((x, y) => x + y, 0) === 8,
     );
     await waitTotals('figures after Odoo took the order', { [A]: 8, [B]: 2, [KIT]: 2 });
+    await recordHistory('inventory-kit-sale', inventoryWorkflowId(KIT));
+    await recordHistory('inventory-kit-component', inventoryWorkflowId(A));
   });
 
   it('a component sold alone takes kits off; a release gives them back', async () => {

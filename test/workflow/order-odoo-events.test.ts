@@ -7,6 +7,7 @@ import { workflowsPath } from '../../workers/order-worker';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
 import { eventually, uniqueTaskQueue } from '../support/temporal';
 import { startTestStack, type TestStack } from '../support/stack';
+import { recordHistory } from '../support/histories';
 
 // Odoo tells the order workflow (validated deliveries, cancellations) through the gateway's Odoo route, and
 // refunded goods come back into Odoo's stock or are written off by the account's returns rule. The whole stack
@@ -91,6 +92,7 @@ describe('Odoo notifications and returned goods', () => {
     expect(stack.shopify.admin.fulfillments(o.id)).toMatchObject([{ trackingNumber: '1ZNOTIFY001', trackingCompany: 'UPS' }]);
     const sent = (await stack.odoo.admin.notifications()).filter((n) => n.body.event === 'delivery.done');
     expect(sent.find((n) => (n.body.record as { carrier_tracking_ref?: unknown }).carrier_tracking_ref === '1ZNOTIFY001')).toMatchObject({ status: 200 });
+    await recordHistory('odoo-notified-delivery', orderWorkflowId(channelRule.keyOf(o.externalId)));
   });
 
   it('a sale order cancelled in Odoo is cancelled on the channel within seconds', async () => {
@@ -130,6 +132,7 @@ describe('Odoo notifications and returned goods', () => {
     expect(scraps).toMatchObject([{ state: 'done', scrap_qty: 1 }]);
     expect(await onHand(run.stack, 'MUG-WHITE')).toBe(before + 1);
     expect(second.refunds.map((r) => r.creditNoteName)).toEqual([expect.any(String), expect.any(String)]);
+    await recordHistory('returns-restock-and-write-off', orderWorkflowId(key));
   });
 
   it('rule write-off: a refund scraps the delivered units even when the channel restocks, and stock stays as it is', async () => {

@@ -10,6 +10,7 @@ import { createOrderWorker } from '../../workers/order-worker';
 import { orderWorkflow } from '../../workflows';
 import { channelEventSignal, orderStateQuery } from '../../workflows/messages';
 import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { recordHistory } from '../support/histories';
 
 // The ship-by deadline on a real server: durable timers raise one warning shipByWarning before the channel's
 // deadline and one error once it has passed, for an order in Odoo that has not shipped; nothing once it has.
@@ -92,6 +93,7 @@ describe('ship-by deadline alerts', () => {
     const state = await handle.query(orderStateQuery);
     expect(state.status).toBe('confirmed');
     expect(state.shipBy).toMatchObject({ deadline, warnedAt: expect.any(String), missedAt: expect.any(String) });
+    await recordHistory('ship-by-warning-and-miss', handle.workflowId);
   });
 
   it('raises nothing for an order that shipped in time', async () => {

@@ -23,6 +23,7 @@ export const DEFAULT_RATES = {
   getOrderItems: 0.5,
   confirmShipment: 2,
   patchListingsItem: 5,
+  getListingsItem: 5,
   createFeedDocument: 0.5,
   createFeed: 0.0083,
   getFeed: 2,

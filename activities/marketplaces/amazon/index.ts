@@ -9,6 +9,8 @@ import {
   type OrderPage,
   type PriceUpdate,
   type PushResult,
+  type StockReadResult,
+  type StockReading,
   type StockUpdate,
 } from '../types';
 import { AmazonClient, type CallMeter } from './client';
@@ -25,6 +27,7 @@ import {
   GetOrderResponse,
   GetOrdersResponse,
   ListFinancialEventsResponse,
+  ListingsItem,
   ListingsItemSubmissionResponse,
   ProcessingReport,
   SqsReceiveResponse,
@@ -107,6 +110,8 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     // One SKU per synchronous PATCH; a single push of more than `feedThreshold` SKUs becomes one feed.
     stockBatchSize: 1,
     priceBatchSize: 1,
+    // getListingsItem reads one SKU (5 per second, the catalog rate).
+    stockReadBatchSize: 1,
     partialShipment: true,
     cancelFromSeller: false,
     rateClasses: { orders: { perSecond: 0.5 }, fulfilment: { perSecond: 2 }, catalog: { perSecond: 5 } },
@@ -116,6 +121,7 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
       'Pending orders have no prices and no address; they are reported as pending_payment with zero unit prices and must not be imported.',
       'FBA (AFN) orders are shipped by Amazon: they are marked fulfilledBy "channel" and must not be confirmed; FBA stock is not written.',
       'Listing updates are accepted asynchronously; large pushes go through JSON_LISTINGS_FEED, which can take minutes.',
+      'Stock reads (getListingsItem, merchant row DEFAULT) show a pushed figure only once Amazon has applied it: a drift check in those minutes may push the figure again.',
       'Seller-side cancellation is not available through this adapter.',
       'Refunds are not on the order: they are read from the Finances API for orders that shipped (Amazon charges at shipment), and the poller looks for newly posted refunds, which Amazon lists two minutes after posting at the earliest.',
     ],
@@ -206,6 +212,25 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     // ACCEPTED means queued at Amazon, not yet visible on the listing.
     if (result.status === 'ACCEPTED' && errors.length === 0) return { sku, ok: true };
     return { sku, ok: false, error: errors.map((i) => `${i.code}: ${i.message}`).join('; ') || result.status };
+  }
+
+  /** The merchant-fulfilled quantity (DEFAULT); a listing without that row sells nothing we ship: 0. */
+  async function readListingStock(sku: string, meter: CallMeter): Promise<StockReading> {
+    let response;
+    try {
+      response = await client.call({
+        operation: 'getListingsItem',
+        method: 'GET',
+        path: `/listings/2021-08-01/items/${encodeURIComponent(config.sellerId)}/${encodeURIComponent(sku)}`,
+        query: { marketplaceIds: [config.marketplaceId], includedData: ['fulfillmentAvailability'] },
+        meter,
+      });
+    } catch (err) {
+      if (err instanceof ChannelError && err.details.status === 404) return { sku, quantity: null };
+      throw err;
+    }
+    const item = parseJson(ListingsItem, response.text, 'getListingsItem');
+    return { sku, quantity: item.fulfillmentAvailability?.find((f) => f.fulfillmentChannelCode === 'DEFAULT')?.quantity ?? 0 };
   }
 
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -328,7 +353,8 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     async confirmShipment(input: ConfirmShipmentInput): Promise<{ shipmentRef: string }> {
       const packageReferenceId = numericPackageReference(input.shipmentId);
       const known = CARRIER_CODES.find((c) => c.toLowerCase() === input.carrier.trim().toLowerCase());
-      await client.call({
+      await client
+        .call({
         operation: 'confirmShipment',
         method: 'POST',
         path: `${orderPath(input.externalId)}/shipmentConfirmation`,
@@ -343,7 +369,15 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
             orderItems: input.lines.map((line) => ({ orderItemId: line.lineId, quantity: line.quantity })),
           },
         },
-      });
+      })
+        .catch(async (err: unknown) => {
+          // Amazon refuses a second confirmation (the order is Shipped, or the package id is used) and gives no
+          // way to read packages back. When every unit of this package already shows as shipped, an earlier
+          // attempt or run confirmed it: done, as for the channels with idempotent shipments.
+          if (!(err instanceof ChannelError) || err.details.status !== 400) throw err;
+          const shipped = new Map((await orderItems(input.externalId)).map((i) => [i.OrderItemId, i.QuantityShipped ?? 0]));
+          if (!input.lines.every((line) => (shipped.get(line.lineId) ?? 0) >= line.quantity)) throw err;
+        });
       return { shipmentRef: packageReferenceId };
     },
 
@@ -358,6 +392,13 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
         op: 'merge',
         value: (item) => [{ fulfillment_channel_code: 'DEFAULT', quantity: item.quantity }],
       });
+    },
+
+    async readStock({ skus }: { skus: string[] }): Promise<StockReadResult> {
+      const meter: CallMeter = { calls: 0 };
+      const results: StockReading[] = [];
+      for (const sku of skus) results.push(await readListingStock(sku, meter));
+      return { results, calls: meter.calls };
     },
 
     pushPrices({ items }: { items: PriceUpdate[] }): Promise<PushResult> {

@@ -103,6 +103,12 @@ export const ListingsItemSubmissionResponse = z.object({
     .optional(),
 });
 
+/** getListingsItem with includedData=fulfillmentAvailability (the Item model: only sku is required). */
+export const ListingsItem = z.object({
+  sku: z.string(),
+  fulfillmentAvailability: z.array(z.object({ fulfillmentChannelCode: z.string(), quantity: z.number().int().nonnegative().optional() })).optional(),
+});
+
 export const CreateFeedDocumentResponse = z.object({ feedDocumentId: z.string().min(1), url: z.string().url() });
 export const CreateFeedResponse = z.object({ feedId: z.string().min(1) });
 export const FeedDocument = z.object({

@@ -7,10 +7,12 @@ import {
   type ItemResult,
   type OrderPage,
   type PushResult,
+  type StockReadResult,
+  type StockReading,
 } from '../types';
 import { callDaraz, classifyDarazError, dataOf, type DarazClientConfig, type DarazTokens, refreshDarazToken } from './client';
 import { DARAZ_VENTURES, type DarazCountry, formatVentureTime, isCancelled, mayHaveRefunds, parseDarazTime, toCanonicalOrder } from './mapping';
-import { CancelTip, DarazItem, DarazOrder, FulfilmentResult, ItemsOfOrders, OrdersPage, PackData, type ReverseOrder, ReverseOrdersPage, RtsData } from './schemas';
+import { CancelTip, DarazItem, DarazOrder, FulfilmentResult, ItemsOfOrders, OrdersPage, PackData, ProductsPage, type ReverseOrder, ReverseOrdersPage, RtsData } from './schemas';
 import { parseDarazPush, verifyDarazPush } from './webhook';
 import { z } from 'zod';
 
@@ -48,6 +50,8 @@ interface Cursor {
   l?: number;
 }
 
+/** products/get: at most 50 products per page (sku_seller_list takes up to 100 SKUs). */
+const PRODUCTS_PAGE = 50;
 const PENDING = 'pending';
 const PACKED = 'packed';
 
@@ -187,10 +191,30 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
     return { results, calls };
   }
 
+  /** products/get answers at most 50 products a page; every product found has one of the SKUs asked for. */
+  async function readSkus(skus: string[]): Promise<StockReadResult> {
+    const found = new Map<string, number>();
+    let calls = 0;
+    for (let start = 0; start < skus.length; start += PRODUCTS_PAGE) {
+      const batch = skus.slice(start, start + PRODUCTS_PAGE);
+      for (let offset = 0; ; offset += PRODUCTS_PAGE) {
+        calls++;
+        const envelope = await call('/products/get', 'GET', { filter: 'all', sku_seller_list: JSON.stringify(batch), limit: String(PRODUCTS_PAGE), offset: String(offset) });
+        const page = dataOf(ProductsPage, envelope.data, 'Daraz /products/get');
+        // `quantity` is what price_quantity/update sets (Available also nets out reserved units).
+        for (const product of page.products) for (const sku of product.skus) if (batch.includes(sku.SellerSku)) found.set(sku.SellerSku, sku.quantity ?? 0);
+        if (page.products.length < PRODUCTS_PAGE || offset + PRODUCTS_PAGE >= (page.total_products ?? 0)) break;
+      }
+    }
+    const results: StockReading[] = skus.map((sku) => ({ sku, quantity: found.get(sku) ?? null }));
+    return { results, calls };
+  }
+
   const capabilities: ChannelCapabilities = {
     orderIntake: 'webhook',
     stockBatchSize: batchSize,
     priceBatchSize: batchSize,
+    stockReadBatchSize: PRODUCTS_PAGE,
     partialShipment: false,
     cancelFromSeller: true,
     // No published QPS; clients keep to about 8-10 calls per second per seller in total.
@@ -327,6 +351,8 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
     },
 
     pushStock: ({ items }) => pushSkus(items.map((i) => ({ sku: i.sku, quantity: i.quantity }))),
+
+    readStock: ({ skus }) => readSkus(skus),
 
     async pushPrices({ items }) {
       const wrong = items.filter((i) => i.price.currency !== venture.currency);

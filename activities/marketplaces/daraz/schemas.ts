@@ -168,3 +168,11 @@ export const ReverseStatusData = z.looseObject({
   trade_order_line_id: Id.optional(),
   status_update_time: z.number().optional(),
 });
+
+/** GetProducts `data`: products with their SKUs (Lazada's mixed key casing kept: `SellerSku` but `quantity`). */
+export const ProductsPage = z.looseObject({
+  total_products: Count.optional(),
+  products: z
+    .array(z.looseObject({ item_id: Id, skus: z.array(z.looseObject({ SellerSku: z.string(), quantity: Count.optional(), Status: z.string().optional() })).default([]) }))
+    .default([]),
+});

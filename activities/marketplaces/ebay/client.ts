@@ -2,7 +2,7 @@ import { type z } from 'zod';
 import { ChannelError } from '../errors';
 import { parseJson, send, type HttpResponse } from '../http';
 import {
-  BulkPriceQuantityResponse, ErrorBody, Offers, Order, OrderSearchPagedCollection, PublicKey,
+  BulkGetInventoryItemResponse, BulkPriceQuantityResponse, ErrorBody, Offers, Order, OrderSearchPagedCollection, PublicKey,
   ShippingFulfillmentPagedCollection, TokenResponse,
 } from './schemas';
 
@@ -187,6 +187,15 @@ export class EbayClient {
       method: 'POST',
       path: `${INVENTORY}/bulk_update_price_quantity`,
       body: { requests },
+    });
+  }
+
+  /** Up to 25 inventory items by SKU; one entry per SKU, found or not (HTTP 200 or 207). */
+  bulkGetInventoryItem(skus: string[]) {
+    return this.json(BulkGetInventoryItemResponse, 'eBay bulkGetInventoryItem', {
+      method: 'POST',
+      path: `${INVENTORY}/bulk_get_inventory_item`,
+      body: { requests: skus.map((sku) => ({ sku })) },
     });
   }
 

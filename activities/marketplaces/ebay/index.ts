@@ -2,7 +2,7 @@ import { type CanonicalOrder } from '../../../domain';
 import { ChannelError } from '../errors';
 import {
   type ChannelAdapter, type ChannelCapabilities, type ConfirmShipmentInput, type ItemResult, type OrderPage,
-  type PriceUpdate, type PushResult, type StockUpdate, type WebhookRequest,
+  type PriceUpdate, type PushResult, type StockReadResult, type StockReading, type StockUpdate, type WebhookRequest,
 } from '../types';
 import { EbayClient, type EbayClientConfig } from './client';
 import { toCanonicalOrder } from './mapping';
@@ -32,6 +32,8 @@ const CAPABILITIES: ChannelCapabilities = {
   orderIntake: 'webhook',
   stockBatchSize: EBAY_BULK_LIMIT,
   priceBatchSize: EBAY_BULK_LIMIT,
+  // bulkGetInventoryItem takes 25 SKUs as well.
+  stockReadBatchSize: EBAY_BULK_LIMIT,
   partialShipment: true,
   cancelFromSeller: false,
   // eBay quotas are per day (Fulfillment 100k ≈ 1.2/s, Inventory 2M ≈ 23/s by default): a whole day at these
@@ -86,6 +88,20 @@ function resultsFor(skus: string[], responses: BulkResponse): ItemResult[] {
     return { sku, ok: false, error };
   });
 }
+
+/** eBay's "SKU is not available" / "resource not found" errors: the seller has no inventory item with that SKU. */
+const NOT_FOUND_ERRORS = new Set([25702, 25710]);
+
+function stockReading(sku: string, responses: BulkGetResponse): StockReading {
+  const entry = responses.find((r) => r.sku === sku || r.inventoryItem?.sku === sku);
+  if (!entry) throw new ChannelError(`eBay bulkGetInventoryItem returned no entry for ${sku}`, 'protocol');
+  if (entry.statusCode === 200) return { sku, quantity: entry.inventoryItem?.availability?.shipToLocationAvailability?.quantity ?? 0 };
+  if (entry.statusCode === 404 || entry.errors?.some((e) => NOT_FOUND_ERRORS.has(e.errorId))) return { sku, quantity: null };
+  const why = entry.errors?.map((e) => `${e.errorId}: ${e.message ?? ''}`.trim()).join('; ') || `HTTP ${entry.statusCode}`;
+  throw new ChannelError(`eBay bulkGetInventoryItem ${sku}: ${why}`, entry.statusCode >= 500 ? 'transient' : 'rejected', { vendorCode: entry.errors?.[0]?.errorId.toString() });
+}
+
+type BulkGetResponse = Awaited<ReturnType<EbayClient['bulkGetInventoryItem']>>['responses'];
 
 export function createEbayAdapter(config: EbayAdapterConfig): EbayAdapter {
   const client = new EbayClient(config);
@@ -210,6 +226,19 @@ export function createEbayAdapter(config: EbayAdapterConfig): EbayAdapter {
         results.push(...batchResults);
       }
       return { results, calls };
+    },
+
+    async readStock({ skus }: { skus: string[] }): Promise<StockReadResult> {
+      const results: StockReading[] = [];
+      let calls = 0;
+      // eBay refuses a request naming a SKU twice (25734).
+      for (const batch of chunks([...new Set(skus)], EBAY_BULK_LIMIT)) {
+        calls++;
+        const { responses } = await client.bulkGetInventoryItem(batch);
+        results.push(...batch.map((sku) => stockReading(sku, responses)));
+      }
+      const bySku = new Map(results.map((r) => [r.sku, r]));
+      return { results: skus.map((sku) => bySku.get(sku)!), calls };
     },
   };
 }

@@ -114,6 +114,25 @@ export const BulkPriceQuantityResponse = z.object({
   ),
 });
 
+/** bulkGetInventoryItem: one entry per SKU asked for, each with its own statusCode. */
+export const BulkGetInventoryItemResponse = z.object({
+  responses: z.array(
+    z.object({
+      statusCode: z.number().int(),
+      sku: z.string().optional(),
+      errors: z.array(ErrorEntry).optional(),
+      inventoryItem: z
+        .object({
+          sku: z.string().optional(),
+          availability: z
+            .object({ shipToLocationAvailability: z.object({ quantity: z.number().int().optional() }).optional() })
+            .optional(),
+        })
+        .optional(),
+    }),
+  ),
+});
+
 export const Offers = z.object({
   offers: z
     .array(

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { money } from '../../../domain';
 import { ChannelError } from '../errors';
-import { type ChannelAdapter, type ItemResult, type OrderPage, type PushResult } from '../types';
+import { type ChannelAdapter, type ItemResult, type OrderPage, type PushResult, type StockReadResult, type StockReading } from '../types';
 import { NoonClient } from './client';
 import { isDropped, NOON_CURRENCY, type NoonCountry, SHIPPED, toCanonicalOrder, UNACKNOWLEDGED } from './mapping';
-import { CustomerDetails, ItemResults, NoonKeyFile, NoonOrder, OrderList, Shipment } from './schemas';
+import { CustomerDetails, ItemResults, NoonKeyFile, NoonOrder, OrderList, Shipment, StockList } from './schemas';
 import { parseNoonDelivery, verifyNoonDelivery } from './webhook';
 
 export { loginJwt, NoonClient } from './client';
@@ -116,6 +116,27 @@ export function createNoonAdapter(config: NoonAdapterConfig): ChannelAdapter {
     return { results, calls };
   }
 
+  /** stock-list for the integration warehouse; NOT_FOUND means noon has no such partner_sku. */
+  async function readWarehouseStock(skus: string[]): Promise<StockReadResult> {
+    const found = new Map<string, StockReading>();
+    let calls = 0;
+    for (let start = 0; start < skus.length; start += batchSize) {
+      const batch = skus.slice(start, start + batchSize);
+      calls++;
+      const answer = await client.request(StockList, { method: 'POST', path: '/stock/v1/stock-list', body: { warehouse_code: config.warehouseCode, partner_skus: batch } });
+      for (const row of answer.items) {
+        if (!batch.includes(row.partner_sku)) continue;
+        const code = row.status?.status_code ?? 'OK';
+        if (code.toUpperCase() === 'NOT_FOUND') found.set(row.partner_sku, { sku: row.partner_sku, quantity: null });
+        else if (!statusOk(code)) throw new ChannelError(`noon stock-list ${row.partner_sku}: ${code} ${row.status?.message ?? ''}`.trim(), 'rejected', { vendorCode: code });
+        else found.set(row.partner_sku, { sku: row.partner_sku, quantity: row.qty ?? row.quantity ?? 0 });
+      }
+    }
+    const missing = skus.filter((sku) => !found.has(sku));
+    if (missing.length > 0) throw new ChannelError(`noon stock-list returned no row for ${missing.join(', ')}`, 'protocol');
+    return { results: skus.map((sku) => found.get(sku)!), calls };
+  }
+
   return {
     channel: 'noon',
     account: config.account,
@@ -125,6 +146,8 @@ export function createNoonAdapter(config: NoonAdapterConfig): ChannelAdapter {
       orderIntake: 'poll',
       stockBatchSize: batchSize,
       priceBatchSize: batchSize,
+      // stock-list reads the integration warehouse (the API is known from 3P clients only, like stock-update).
+      stockReadBatchSize: batchSize,
       partialShipment: true,
       cancelFromSeller: true,
       // Only FBN Inbound publishes a limit (1,500 per minute); the others are assumed alike.
@@ -222,6 +245,8 @@ export function createNoonAdapter(config: NoonAdapterConfig): ChannelAdapter {
           body: { items: batch.map((i) => ({ warehouse_code: config.warehouseCode, partner_sku: i.sku, qty: i.quantity })) },
         }),
       ),
+
+    readStock: ({ skus }) => readWarehouseStock(skus),
 
     async pushPrices({ items }) {
       const right = items.filter((i) => i.price.currency === currency);

@@ -64,6 +64,19 @@ export const ItemResults = z.looseObject({
   items: z.array(z.looseObject({ partner_sku: z.string(), warehouse_code: z.string().optional(), country_code: z.string().optional(), status: ItemStatus })),
 });
 
+/** stock-list: one row per partner_sku asked for; 3P clients see the figure as `qty` or `quantity`. */
+export const StockList = z.looseObject({
+  items: z.array(
+    z.looseObject({
+      partner_sku: z.string(),
+      warehouse_code: z.string().optional(),
+      qty: z.number().int().nullable().optional(),
+      quantity: z.number().int().nullable().optional(),
+      status: ItemStatus.optional(),
+    }),
+  ),
+});
+
 /** Event Notifications envelope; the payload names only the order. */
 export const EventEnvelope = z.looseObject({
   event_schema_version: z.number().optional(),

@@ -77,6 +77,9 @@ const ORDER_FIELDS = `id legacyResourceId name email createdAt updatedAt cancell
 export const LIST_PAGE_MAX = 8;
 export const LIST_LINES = 10;
 export const ORDER_LINES = 80;
+/** Refunds and lines per refund read to add refunded units back (≤ 880 points even if the list were priced per item). */
+export const ORDER_REFUNDS = 20;
+export const REFUND_LINES = 20;
 
 export const Q = {
   ordersChangedSince: `query OrdersChangedSince($first: Int!, $after: String, $query: String!) {
@@ -87,6 +90,9 @@ export const Q = {
   }`,
   order: `query OrderById($id: ID!) {
     order(id: $id) { ${ORDER_FIELDS} lineItems(first: ${ORDER_LINES}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } } }
+  }`,
+  orderRefundedUnits: `query OrderRefundedUnits($id: ID!) {
+    order(id: $id) { refunds(first: ${ORDER_REFUNDS}) { refundLineItems(first: ${REFUND_LINES}) { pageInfo { hasNextPage } nodes { quantity lineItem { id } } } } }
   }`,
   orderLines: `query OrderLines($id: ID!, $after: String) {
     order(id: $id) { lineItems(first: ${ORDER_LINES}, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } } }
@@ -114,6 +120,12 @@ export const Q = {
     productVariants(first: 100, after: $after, query: $query) {
       pageInfo { hasNextPage endCursor }
       nodes { id sku product { id } inventoryItem { id } }
+    }
+  }`,
+  stockBySku: `query StockBySku($query: String!, $after: String, $locationId: ID!) {
+    productVariants(first: 100, after: $after, query: $query) {
+      pageInfo { hasNextPage endCursor }
+      nodes { sku inventoryItem { inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } } }
     }
   }`,
   inventorySet: `mutation SetStock($input: InventorySetQuantitiesInput!) {

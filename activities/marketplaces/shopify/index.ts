@@ -9,9 +9,11 @@ import {
   type OrderPage,
   type PriceUpdate,
   type PushResult,
+  type StockReadResult,
+  type StockReading,
   type StockUpdate,
 } from '../types';
-import { LIST_PAGE_MAX, Q, searchValue, ShopifyGraphQL } from './client';
+import { LIST_PAGE_MAX, ORDER_REFUNDS, Q, REFUND_LINES, searchValue, ShopifyGraphQL } from './client';
 import { legacyId, orderFromGraphql } from './mapping';
 import {
   FulfillmentCreateResult,
@@ -23,8 +25,10 @@ import {
   OrderCancelledAt,
   OrderCancelResult,
   OrderLinesPage,
+  OrderRefundedUnits,
   OrdersPage,
   PriceUpdateResult,
+  StockLookup,
   type UserErrors,
   VariantLookup,
 } from './schemas';
@@ -56,6 +60,8 @@ export const SHOPIFY_CAPABILITIES: ChannelCapabilities = {
   orderIntake: 'webhook',
   stockBatchSize: BATCH,
   priceBatchSize: BATCH,
+  // One SKU search per read (the search string stays short; ~4 cost points per variant).
+  stockReadBatchSize: SKU_QUERY_CHUNK,
   partialShipment: true,
   cancelFromSeller: true,
   // Standard plan: 100 GraphQL points/s shared by everything; reads cost ~10-50 points, mutations 10.
@@ -63,12 +69,13 @@ export const SHOPIFY_CAPABILITIES: ChannelCapabilities = {
   limitations: [
     'Webhooks are at-least-once and unordered (8 retries over 4 hours, then dropped): run the poller for reconciliation.',
     'Orders older than 60 days are invisible without the read_all_orders scope.',
-    'SKUs are not unique on Shopify: a SKU shared by several variants is refused for stock and price pushes.',
+    'SKUs are not unique on Shopify: a SKU shared by several variants is refused for stock and price pushes and reads as not listed.',
     `Lines without a SKU are kept with a placeholder SKU (shopify-no-sku:line-<id>) so the order stops at needs_attention instead of being dropped.`,
     'Cancelling single lines is not possible through orderCancel (Shopify cancels whole orders; removing lines needs an order edit).',
     'Stock is set at one location (config locationId or the first location); multi-location allocation is not modelled.',
     'Prices are written in the shop currency only; a price in another currency is refused.',
     'fulfillmentCreate has no idempotency key: a repeated shipment is recognised by its tracking number.',
+    `Polled orders with refunds read their refunded units in one extra query; an order with ${ORDER_REFUNDS} or more refunds (or a refund of more than ${REFUND_LINES} lines) is refused as protocol rather than read wrong.`,
     'Shopify has no order acknowledgement; acknowledgeOrder does nothing.',
     'Money is read in shop currency (shopMoney); presentment currency is ignored.',
   ],
@@ -97,9 +104,24 @@ export function createShopifyAdapter(config: ShopifyAdapterConfig): ChannelAdapt
     return lines;
   }
 
+  /** Refunded units per line item, read only for orders where some line is below what was ordered. */
+  async function refundedUnits(order: GqlOrder, lines: GqlLineItem[]): Promise<Map<string, number>> {
+    const units = new Map<string, number>();
+    if (lines.every((l) => l.currentQuantity >= l.quantity)) return units;
+    const read = await gql.request({ query: Q.orderRefundedUnits, variables: { id: order.id }, schema: OrderRefundedUnits, what: 'refunded units' });
+    if (!read.order) throw new ChannelError(`order ${order.id} vanished while reading its refunds`, 'transient');
+    // A partial read would turn refunded units into an edit (after shipment: an order parked for nothing).
+    if (read.order.refunds.length >= ORDER_REFUNDS || read.order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage)) {
+      throw new ChannelError(`order ${order.legacyResourceId} has more refunds or refund lines than one read holds`, 'protocol');
+    }
+    for (const r of read.order.refunds) for (const l of r.refundLineItems.nodes) units.set(l.lineItem.id, (units.get(l.lineItem.id) ?? 0) + l.quantity);
+    return units;
+  }
+
   async function toCanonical(order: GqlOrder): Promise<CanonicalOrder> {
     try {
-      return orderFromGraphql(order, await restOfLines(order), config.account);
+      const lines = await restOfLines(order);
+      return orderFromGraphql(order, lines, config.account, await refundedUnits(order, lines));
     } catch (err) {
       if (err instanceof ChannelError) throw err;
       throw new ChannelError(`order ${order.legacyResourceId} does not map to a canonical order: ${(err as Error).message}`, 'protocol');
@@ -321,6 +343,37 @@ export function createShopifyAdapter(config: ShopifyAdapterConfig): ChannelAdapt
           results.push(...batchResults(result.productVariantsBulkUpdate.userErrors, batch.map((b) => b.item.sku), 1));
         }
       }
+      return { results, calls: gql.calls - start };
+    },
+
+    async readStock({ skus }: { skus: string[] }): Promise<StockReadResult> {
+      const start = gql.calls;
+      if (!shop) await resolve([]);
+      const found = new Map<string, number[]>();
+      for (let i = 0; i < skus.length; i += SKU_QUERY_CHUNK) {
+        const chunk = skus.slice(i, i + SKU_QUERY_CHUNK);
+        let after: string | null = null;
+        do {
+          const page: z.infer<typeof StockLookup> = await gql.request({
+            query: Q.stockBySku,
+            variables: { query: chunk.map((s) => `sku:${searchValue(s)}`).join(' OR '), after, locationId: shop!.locationId },
+            schema: StockLookup,
+            what: 'stock by SKU',
+          });
+          for (const v of page.productVariants.nodes) {
+            if (!v.sku || !chunk.includes(v.sku)) continue; // search is fuzzy; keep exact matches only
+            // Not stocked at our location: nothing can be sold from it, so it shows 0.
+            const available = v.inventoryItem.inventoryLevel ? (v.inventoryItem.inventoryLevel.quantities.find((q) => q.name === 'available')?.quantity ?? 0) : 0;
+            found.set(v.sku, [...(found.get(v.sku) ?? []), available]);
+          }
+          after = page.productVariants.pageInfo.hasNextPage ? page.productVariants.pageInfo.endCursor : null;
+        } while (after);
+      }
+      // A SKU shared by several variants cannot be pushed either: it reads as not listed, like pushStock refuses it.
+      const results: StockReading[] = skus.map((sku) => {
+        const levels = found.get(sku);
+        return { sku, quantity: levels?.length === 1 ? levels[0]! : null };
+      });
       return { results, calls: gql.calls - start };
     },
   };

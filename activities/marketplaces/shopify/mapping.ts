@@ -194,7 +194,11 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
 
 const GQL_FULFILMENT: Record<string, string> = { FULFILLED: 'fulfilled', PARTIALLY_FULFILLED: 'partial' };
 
-export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: string): CanonicalOrder {
+/**
+ * `refunded`: units refunded per line item GID. `currentQuantity` is net of edits and of refunds; like the
+ * webhook path, lines keep their refunded units (a refund is its own event and credit note, not an edit).
+ */
+export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: string, refunded: ReadonlyMap<string, number> = new Map()): CanonicalOrder {
   const addr = (a: GqlOrder['shippingAddress']): AddressFacts | null =>
     a ? { name: a.name, firstName: a.firstName, lastName: a.lastName, company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.provinceCode, countryCode: a.countryCodeV2, zip: a.zip, phone: a.phone } : null;
   return canonical(
@@ -219,7 +223,7 @@ export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: str
         id: legacyId(l.id),
         sku: l.sku,
         title: l.name,
-        quantity: l.currentQuantity,
+        quantity: l.currentQuantity + (refunded.get(l.id) ?? 0),
         unitPrice: l.originalUnitPriceSet.shopMoney.amount,
         discount: l.totalDiscountSet.shopMoney.amount,
         taxes: l.taxLines.map((t) => t.priceSet.shopMoney.amount),

@@ -169,6 +169,20 @@ export type GqlOrder = z.infer<typeof GqlOrder>;
 export const OrdersPage = z.object({ orders: z.object({ pageInfo: PageInfo, nodes: z.array(GqlOrder) }) });
 export const OrderById = z.object({ order: GqlOrder.nullable() });
 export const OrderLinesPage = z.object({ order: z.object({ lineItems: GqlLineItemPage }).nullable() });
+export const OrderRefundedUnits = z.object({
+  order: z
+    .object({
+      refunds: z.array(
+        z.object({
+          refundLineItems: z.object({
+            pageInfo: z.object({ hasNextPage: z.boolean() }),
+            nodes: z.array(z.object({ quantity: z.number().int().nonnegative(), lineItem: z.object({ id: z.string() }) })),
+          }),
+        }),
+      ),
+    })
+    .nullable(),
+});
 
 export const FulfilmentPlan = z.object({
   order: z
@@ -197,6 +211,23 @@ export const VariantLookup = z.object({
   productVariants: z.object({
     pageInfo: PageInfo,
     nodes: z.array(z.object({ id: z.string(), sku: z.string().nullable(), product: z.object({ id: z.string() }), inventoryItem: z.object({ id: z.string() }) })),
+  }),
+});
+
+/** Stock of variants found by SKU search: `available` at one location (null when the item is not stocked there). */
+export const StockLookup = z.object({
+  shop: z.object({ currencyCode: z.string() }).optional(),
+  locations: z.object({ nodes: z.array(z.object({ id: z.string() })) }).optional(),
+  productVariants: z.object({
+    pageInfo: PageInfo,
+    nodes: z.array(
+      z.object({
+        sku: z.string().nullable(),
+        inventoryItem: z.object({
+          inventoryLevel: z.object({ quantities: z.array(z.object({ name: z.string(), quantity: z.number().int() })) }).nullable(),
+        }),
+      }),
+    ),
   }),
 });
 

@@ -8,6 +8,8 @@ import {
   type OrderPage,
   type PriceUpdate,
   type PushResult,
+  type StockReadResult,
+  type StockReading,
   type StockUpdate,
 } from '../types';
 import { WalmartClient, multipartJson } from './client';
@@ -58,6 +60,8 @@ const capabilities: ChannelCapabilities = {
   orderIntake: 'poll',
   stockBatchSize: BATCH,
   priceBatchSize: BATCH,
+  // GET /v3/inventory reads one SKU; GET and PUT share the 200/min the catalog rate below keeps to.
+  stockReadBatchSize: 1,
   partialShipment: true,
   cancelFromSeller: true,
   // Walmart's table: orders 5000/min, acknowledge/ship/cancel 60/min, inventory 200/min.
@@ -285,6 +289,27 @@ export function createWalmartAdapter(config: WalmartAdapterConfig): ChannelAdapt
           }),
         (chunk) => submitFeed('inventory', chunk, { InventoryHeader: { version: '1.4' }, Inventory: chunk.map(inventoryRow) }),
       ),
+
+    async readStock({ skus }): Promise<StockReadResult> {
+      const results: StockReading[] = [];
+      const start = client.calls;
+      for (const sku of skus) {
+        try {
+          const row = await client.call({
+            method: 'GET',
+            path: `/v3/inventory?sku=${encodeURIComponent(sku)}`,
+            schema: InventoryResponse,
+            what: 'walmart inventory',
+          });
+          results.push({ sku, quantity: row.quantity.amount });
+        } catch (err) {
+          // CONTENT_NOT_FOUND: the seller has no item with this SKU.
+          if (err instanceof ChannelError && err.details.status === 404) results.push({ sku, quantity: null });
+          else throw err;
+        }
+      }
+      return { results, calls: client.calls - start };
+    },
 
     pushPrices: ({ items }) =>
       batched(

@@ -6,6 +6,8 @@ import {
   type ConfirmShipmentInput,
   type ItemResult,
   type PushResult,
+  type StockReadResult,
+  type StockReading,
 } from '../types';
 import { createWooClient, WOO_BATCH_MAX, WOO_PAGE_MAX, type WooBatchUpdate, type WooClient } from './client';
 import { formatShipmentNote, isoToGmt, parseShipmentNote, toCanonicalOrder } from './mapping';
@@ -29,6 +31,8 @@ export const WOOCOMMERCE_CAPABILITIES: ChannelCapabilities = {
   orderIntake: 'webhook',
   stockBatchSize: WOO_BATCH_MAX,
   priceBatchSize: WOO_BATCH_MAX,
+  // GET /products?sku=a,b,… answers up to 100 products and variations in one call.
+  stockReadBatchSize: WOO_PAGE_MAX,
   // Recorded as customer notes with line quantities; WooCommerce itself has no shipment object.
   partialShipment: true,
   cancelFromSeller: true,
@@ -62,11 +66,7 @@ function createCatalogPusher(client: WooClient) {
   const known = new Map<string, SkuTarget | 'variable'>();
 
   async function resolve(skus: string[]): Promise<number> {
-    // SKUs with commas cannot go in the comma-separated filter; they are looked up alone.
-    const missing = [...new Set(skus)].filter((s) => !known.has(s));
-    const groups: string[][] = missing.filter((s) => s.includes(',')).map((s) => [s]);
-    const plain = missing.filter((s) => !s.includes(','));
-    for (let i = 0; i < plain.length; i += WOO_PAGE_MAX) groups.push(plain.slice(i, i + WOO_PAGE_MAX));
+    const groups = skuGroups(skus.filter((s) => !known.has(s)));
     for (const group of groups) {
       for (const product of await client.findProductsBySku({ skus: group })) {
         if (!group.includes(product.sku)) continue;
@@ -111,6 +111,30 @@ function createCatalogPusher(client: WooClient) {
     }
     return { results: items.map((i) => outcome.get(i.sku) ?? { sku: i.sku, ok: false, error: 'not pushed' }), calls };
   };
+}
+
+/** SKUs with commas cannot go in the comma-separated filter: they are looked up alone. */
+function skuGroups(skus: string[]): string[][] {
+  const unique = [...new Set(skus)];
+  const groups: string[][] = unique.filter((s) => s.includes(',')).map((s) => [s]);
+  const plain = unique.filter((s) => !s.includes(','));
+  for (let i = 0; i < plain.length; i += WOO_PAGE_MAX) groups.push(plain.slice(i, i + WOO_PAGE_MAX));
+  return groups;
+}
+
+/** Stock as the store shows it; a product whose stock WooCommerce does not manage (or a variation using its parent's) is untracked. */
+async function readWooStock(client: WooClient, skus: string[]): Promise<StockReadResult> {
+  const found = new Map<string, StockReading>();
+  const groups = skuGroups(skus);
+  for (const group of groups) {
+    for (const product of await client.findProductsBySku({ skus: group })) {
+      if (!group.includes(product.sku)) continue;
+      // A variable product's stock is its variations' (pushStock refuses it too).
+      if (product.type === 'variable') continue;
+      found.set(product.sku, product.manage_stock === true ? { sku: product.sku, quantity: product.stock_quantity ?? 0 } : { sku: product.sku, quantity: null, untracked: true });
+    }
+  }
+  return { results: skus.map((sku) => found.get(sku) ?? { sku, quantity: null }), calls: groups.length };
 }
 
 function shippedSoFar(notes: WooNote[]): { shipmentIds: Map<string, string>; quantities: Map<string, number> } {
@@ -225,5 +249,7 @@ export function createWooCommerceAdapter(config: WooCommerceAdapterConfig): Chan
     async pushPrices({ items }) {
       return pushCatalog(items, (item) => ({ regular_price: money(item.price.amount, item.price.currency).amount }));
     },
+
+    readStock: ({ skus }) => readWooStock(client, skus),
   };
 }

@@ -75,6 +75,8 @@ export const WooProduct = z.looseObject({
   type: z.string(),
   parent_id: z.number().int(),
   stock_quantity: z.number().int().nullish(),
+  /** A variation inheriting its parent's stock says "parent". */
+  manage_stock: z.union([z.boolean(), z.literal('parent')]).optional(),
   regular_price: text,
 });
 export type WooProduct = z.infer<typeof WooProduct>;
