@@ -3,6 +3,7 @@ import { inventoryDriftWorkflow } from '../../workflows';
 import { inventoryStateQuery } from '../../workflows/inventory-messages';
 import { eventually, type InventoryStack, type StackChannelHandle, startInventoryStack } from '../support/inventory-stack';
 import { testAddress, uniqueTaskQueue } from '../support/temporal';
+import { recordHistory } from '../support/histories';
 
 // The scheduled drift check reads each channel's stock back (on the account's catalog queue) and compares it
 // with what the SKU's workflow last handed out, on the real server with the Odoo, WooCommerce and Walmart simulators.
@@ -70,6 +71,7 @@ describe('drift check against what the channels show', () => {
     expect(report.readErrors).toEqual({});
     await eventually('the mug corrected on WooCommerce', () => woo.shown(MUG), (q) => q === mug.woo);
     expect(await walmart.shown(MUG)).toBe(mug.walmart);
+    await recordHistory('inventory-drift-read', `${taskQueue}-drift-${runs}`);
   });
 
   it('finds nothing once the channels show the figures again, across pages and runs', async () => {

@@ -1,5 +1,5 @@
 import { signalInventory } from '../../activities/inventory-activities';
-import { inventoryWorkflowId, type OrderKey } from '../../domain';
+import { channelPushWorkflowId, inventoryWorkflowId, type OrderKey } from '../../domain';
 import { channelSaleSignal, inventoryStateQuery, odooReservedSignal, saleReleasedSignal } from '../../workflows/inventory-messages';
 import { eventually, type InventoryStack, startInventoryStack } from '../support/inventory-stack';
 import { testAddress, uniqueTaskQueue } from '../support/temporal';
@@ -81,6 +81,7 @@ describe('kits in InventoryWorkflow on a real Temporal server', () => {
     await waitTotals('figures after Odoo took the order', { [A]: 8, [B]: 2, [KIT]: 2 });
     await recordHistory('inventory-kit-sale', inventoryWorkflowId(KIT));
     await recordHistory('inventory-kit-component', inventoryWorkflowId(A));
+    await recordHistory('channel-push-kit-figures', channelPushWorkflowId(shopify.channel, shopify.account));
   });
 
   it('a component sold alone takes kits off; a release gives them back', async () => {
