@@ -118,6 +118,8 @@ export interface InventoryState {
   problems: string[];
   /** Free units per warehouse after pending sales, from the last allocation (what kits may count on). */
   unbooked?: Record<string, number>;
+  /** Channel accounts that sold since the last publish (their own count went down): they get their figure again. */
+  soldOn?: ChannelKey[];
   /** Kits only: what each component last reported it can give. */
   componentFree?: Record<string, { unbooked: Record<string, number>; seq: number }>;
   /** Components only: the last report sent to the kits (JSON of the unbooked figures). */

@@ -124,7 +124,13 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
       const arg = { ...sale, sku: c.sku, quantity: sale.quantity * c.quantity, eventId: `${sale.eventId}|kit:${input.sku}`, viaKit: input.sku };
       forwards.push({ sku: c.sku, kind: 'channelSale', arg });
     }
-    if (sale.quantity > 0) state.pending[order] = { channel: channelKey(sale.channel, sale.account), quantity: sale.quantity };
+    const seller = channelKey(sale.channel, sale.account);
+    if (sale.quantity > (state.pending[order]?.quantity ?? 0)) {
+      // The selling channel lowered its own count: it no longer shows what we last sent, even if our figure for
+      // it stays the same.
+      state.soldOn = [...new Set([...(state.soldOn ?? []), seller])];
+    }
+    if (sale.quantity > 0) state.pending[order] = { channel: seller, quantity: sale.quantity };
     else delete state.pending[order];
     dirty = true;
   });
@@ -280,11 +286,13 @@ async function publish(state: InventoryState, rules: SkuRules, force: boolean, k
   for (const rule of rules.allocation) {
     const key = channelKey(rule.channel, rule.account);
     const quantity = targets[key] ?? 0;
-    if (!force && state.sent[key]?.quantity === quantity) continue;
+    const sold = state.soldOn?.includes(key) === true && patched('resend-to-selling-channel');
+    if (!force && !sold && state.sent[key]?.quantity === quantity) continue;
     state.seq += 1;
     state.sent[key] = { quantity, seq: state.seq };
     add(rule.channel, rule.account, { sku: state.sku, seq: state.seq, quantity });
   }
+  state.soldOn = undefined;
 
   if (rules.rates) {
     for (const rule of rules.prices) {

@@ -50,6 +50,8 @@ export interface StackOptions {
   /** Price rules for these channels (USD, +10 %, .99 endings). */
   priced?: StackChannel[];
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Allocation rule fields per channel over the default (no buffer, no minimum, equal priority). */
+  allocation?: Partial<Record<StackChannel, Partial<Pick<AllocationRule, 'max' | 'buffer' | 'priority' | 'sharePercent'>>>>;
   /** Kits (kit SKU -> components); list the kit SKU in channelOnlySkus so the channels carry it. */
   kits?: Rules['kits'];
   /** Shopify's GraphQL bucket; the benchmark raises it so that cost throttling is not what it measures. */
@@ -194,7 +196,7 @@ export async function startInventoryStack(options: StackOptions): Promise<Invent
     all: () => [...adapters],
   };
 
-  const allocation: AllocationRule[] = channels.map((c) => ({ channel: c.channel, account: c.account, buffer: 0, min: 0, priority: 1 }));
+  const allocation: AllocationRule[] = channels.map((c) => ({ channel: c.channel, account: c.account, buffer: 0, min: 0, priority: 1, ...options.allocation?.[c.channel as StackChannel] }));
   const prices: PriceRule[] = channels
     .filter((c) => options.priced?.includes(c.channel as StackChannel))
     .map((c) => ({ channel: c.channel, account: c.account, currency: 'USD', percent: '10', rounding: { mode: 'charm', endings: ['0.99'], period: '1', direction: 'nearest' } }));
