@@ -22,6 +22,10 @@ const OdooSection = z
   })
   .strict();
 
+const PerSecond = z.number().positive('calls per second must be above 0').max(1000);
+const RateOverrides = z.object({ orders: PerSecond.optional(), fulfilment: PerSecond.optional(), catalog: PerSecond.optional() }).strict();
+export type RateOverrides = z.infer<typeof RateOverrides>;
+
 const ChannelEntry = z
   .object({
     channel: Channel,
@@ -35,6 +39,11 @@ const ChannelEntry = z
     secrets: z.record(z.string(), EnvVarName).default({}),
     /** Timers of the order lifecycle for this account (defaults in domain/policy.ts). */
     orders: OrderPolicy.default(DEFAULT_ORDER_POLICY),
+    /**
+     * Calls per second per operation class, over the adapter's defaults: the seller's own quota (Shopify Plus,
+     * Amazon's per-seller rates, what a WooCommerce host tolerates). The server enforces it for all workers.
+     */
+    rates: RateOverrides.optional(),
   })
   .strict();
 
@@ -63,6 +72,8 @@ export interface ResolvedChannel {
   secrets: Record<string, string>;
   /** Lifecycle timers; absent means the defaults. */
   orders?: OrderPolicy;
+  /** Calls per second per operation class over the adapter's defaults. */
+  rates?: RateOverrides;
 }
 
 export interface ChannelsConfig {
@@ -101,6 +112,7 @@ export function parseChannelsConfig(text: string, env: NodeJS.ProcessEnv, source
         apiUrl: c.apiUrl,
         settings: c.settings,
         orders: c.orders,
+        ...(c.rates ? { rates: c.rates } : {}),
         secrets: Object.fromEntries(
           Object.entries(c.secrets).map(([key, name]) => [key, secretOf(`channels.${i}.secrets.${key}`, name)]),
         ),

@@ -1,4 +1,4 @@
-import { type ResolvedChannel } from '../../config/channels';
+import { type RateOverrides, type ResolvedChannel } from '../../config/channels';
 import { type Channel } from '../../domain';
 import { type ChannelAdapter } from './types';
 
@@ -18,10 +18,24 @@ export function createAdapterRegistry(
   for (const entry of channels) {
     const factory = factories[entry.channel];
     if (!factory) throw new Error(`no adapter for channel ${entry.channel} (account ${entry.account})`);
-    adapters.set(`${entry.channel}/${entry.account}`, factory(entry));
+    const adapter = factory(entry);
+    adapters.set(`${entry.channel}/${entry.account}`, entry.rates ? withRates(adapter, entry.rates) : adapter);
   }
   return {
     get: (channel, account) => adapters.get(`${channel}/${account}`),
     all: () => [...adapters.values()],
   };
+}
+
+/** The adapter with the configured rates over its own (the workers give each queue its class's rate). */
+function withRates(adapter: ChannelAdapter, rates: RateOverrides): ChannelAdapter {
+  const rateClasses = { ...adapter.capabilities.rateClasses };
+  for (const operation of ['orders', 'fulfilment', 'catalog'] as const) {
+    const perSecond = rates[operation];
+    if (perSecond !== undefined) rateClasses[operation] = { perSecond };
+  }
+  // Everything else (methods included) comes from the adapter itself, through the prototype.
+  const configured = Object.create(adapter) as ChannelAdapter;
+  Object.defineProperty(configured, 'capabilities', { value: { ...adapter.capabilities, rateClasses }, enumerable: true });
+  return configured;
 }

@@ -56,6 +56,15 @@ channels:
     const dup = YAML + YAML.split('channels:\n')[1];
     expect(() => parseChannelsConfig(dup, { ODOO_SECRET: 'x', SHOP_SECRET: 'x', SHOP_TOKEN: 'x' })).toThrow(/duplicate channel account shopify\/demo-shop/);
   });
+
+  it('takes per-account rates and refuses a rate that is not a positive number or names an unknown class', () => {
+    const env = { ODOO_SECRET: 'x', SHOP_SECRET: 'x', SHOP_TOKEN: 'x' };
+    const withRates = (rates: string) => `${YAML}    rates: ${rates}\n`;
+    expect(parseChannelsConfig(withRates('{ catalog: 10, orders: 0.5 }'), env).channels[0]!.rates).toEqual({ catalog: 10, orders: 0.5 });
+    expect(parseChannelsConfig(YAML, env).channels[0]!.rates).toBeUndefined();
+    expect(() => parseChannelsConfig(withRates('{ catalog: 0 }'), env)).toThrow(/channels\.0\.rates\.catalog[\s\S]*above 0/);
+    expect(() => parseChannelsConfig(withRates('{ listings: 3 }'), env)).toThrow(/channels\.0\.rates/);
+  });
 });
 
 describe('environment', () => {

@@ -59,3 +59,18 @@ describe('adapter factories for the polled channels', () => {
     expect(() => ADAPTER_FACTORIES[channel]!({ ...entry, settings, secrets: secrets as Record<string, string> })).toThrow(message);
   });
 });
+
+describe('configured rates', () => {
+  it('replace only the classes given, and leave the adapter working as itself', () => {
+    const amazon = entries[0]!;
+    const plain = createAdapterRegistry([amazon], ADAPTER_FACTORIES).get('amazon', 'amz-us')!;
+    const tuned = createAdapterRegistry([{ ...amazon, rates: { catalog: 12, orders: 0.25 } }], ADAPTER_FACTORIES).get('amazon', 'amz-us')!;
+    expect(tuned.capabilities.rateClasses).toEqual({ ...plain.capabilities.rateClasses, catalog: { perSecond: 12 }, orders: { perSecond: 0.25 } });
+    expect(tuned.capabilities.stockBatchSize).toBe(plain.capabilities.stockBatchSize);
+    expect(tuned.channel).toBe('amazon');
+    expect(tuned.account).toBe('amz-us');
+    expect(typeof tuned.pushStock).toBe('function');
+    // The adapter's own defaults are untouched for other accounts.
+    expect(createAdapterRegistry([amazon], ADAPTER_FACTORIES).get('amazon', 'amz-us')!.capabilities.rateClasses.catalog).toEqual(plain.capabilities.rateClasses.catalog);
+  });
+});
