@@ -253,6 +253,35 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return commands;
   }
 
+  const currencyIds = new Map<string, number>();
+
+  /**
+   * The pricelist a sale order in `currency` needs (Odoo's order currency is its pricelist's), or undefined in
+   * the company currency. Without one the order is refused for a person to fix; a retry then finds it.
+   */
+  async function pricelistFor(currency: string): Promise<number | undefined> {
+    if (currency === (await currencyOfCompany())) return undefined;
+    let currencyId = currencyIds.get(currency);
+    if (currencyId === undefined) {
+      const [row] = await client.searchRead(
+        { model: 'res.currency', domain: [['name', '=', currency]], fields: ['active'], limit: 1, context: { active_test: false } },
+        z.object({ id: z.number().int(), active: z.boolean() }),
+      );
+      if (!row) throw new OdooError(`currency ${currency} is unknown to Odoo`, 'business');
+      if (!row.active) {
+        throw new OdooError(
+          `currency ${currency} is not active in Odoo: activate it in Accounting > Configuration > Currencies, then create a pricelist in ${currency} in Sales > Products > Pricelists`,
+          'business',
+        );
+      }
+      currencyIds.set(currency, row.id);
+      currencyId = row.id;
+    }
+    const [pricelist] = await client.search({ model: 'product.pricelist', domain: [['currency_id', '=', currencyId]], limit: 1, order: 'id' });
+    if (pricelist === undefined) throw new OdooError(`no active pricelist in ${currency}: create one in Sales > Products > Pricelists`, 'business');
+    return pricelist;
+  }
+
   async function warehouseId(code: string): Promise<number> {
     const [id] = await client.search({ model: 'stock.warehouse', domain: [['code', '=', code]], limit: 1 });
     if (id === undefined) throw new OdooError(`no Odoo warehouse with code ${code} (routing rule)`, 'business');
@@ -269,6 +298,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
       return boundId === existing.ref.saleOrderId ? existing.ref : mustOrderRef(boundId);
     }
     const orderLine = await orderLineCommands(order);
+    const pricelist = await pricelistFor(order.currency);
     const mine = await client.create({
       model: 'sale.order',
       values: {
@@ -279,6 +309,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
         origin: `${key.channel} ${order.name}`,
         date_order: toOdooDatetime(order.createdAt),
         order_line: orderLine,
+        ...(pricelist !== undefined ? { pricelist_id: pricelist } : {}),
         ...(input.warehouseCode ? { warehouse_id: await warehouseId(input.warehouseCode) } : {}),
       },
     });
@@ -414,8 +445,8 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
       return noteRef(posted ?? existing, false);
     }
     const [order] = await client.read(
-      { model: 'sale.order', ids: [input.saleOrderId], fields: ['name', 'partner_invoice_id'] },
-      z.object({ id: z.number().int(), name: z.string(), partner_invoice_id: Many2one }),
+      { model: 'sale.order', ids: [input.saleOrderId], fields: ['name', 'partner_invoice_id', 'currency_id'] },
+      z.object({ id: z.number().int(), name: z.string(), partner_invoice_id: Many2one, currency_id: Many2one }),
     );
     if (!order) throw new OdooError(`sale.order ${input.saleOrderId} does not exist`, 'business');
     const products = await findProductsBySku({ skus: input.lines.map((l) => l.sku) });
@@ -440,6 +471,8 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
         invoice_origin: order.name,
         ref: input.reference,
         reversed_entry_id: invoiceId ?? false,
+        // The order's currency (its pricelist's), so a PKR order is refunded in PKR.
+        ...(m2oId(order.currency_id) !== undefined ? { currency_id: m2oId(order.currency_id) } : {}),
         invoice_line_ids: commands,
       },
     });

@@ -28,8 +28,8 @@ export const FLASH_SALE_PRODUCT = { sku: 'LAMP-DESK', name: 'Desk Lamp', listPri
 
 /**
  * Daraz sells in PKR and noon (AE) in AED. Prices there are the USD list price times a fixed demo rate.
- * Odoo receives the channel's amounts as they are: the sale order has no pricelist in that currency, so it
- * shows them in the company currency (USD): a PKR 3,500.00 mug reads as 3,500.00 there.
+ * Odoo books the channel's amounts in that currency: the demo seed has a pricelist in PKR and one in AED, and the
+ * sale order takes it, so a PKR 3,500.00 mug reads as Rs 3,500.00 there.
  */
 const CURRENCY: Record<Channel, { code: string; ratePer100: number }> = {
   shopify: { code: 'USD', ratePer100: 100 },
@@ -441,7 +441,7 @@ async function startDaraz(ctx: ChannelContext): Promise<StartedChannel> {
   const driver: ChannelDriver = {
     ...base('daraz', ctx, 'webhook', [
       'Daraz allocates the package and its own tracking number: the Odoo tracking number is not sent, the channel shows Daraz\u2019s.',
-      'Prices are in PKR; Odoo books the amounts as they are in its company currency.',
+      'Prices are in PKR; Odoo books the order and its credit notes in PKR (the seed\u2019s PKR pricelist).',
       'Returns and refunds come from reverse orders (push msg_type 10); each refunded unit becomes its own credit note.',
     ]),
     refundsBy: 'push',
@@ -499,7 +499,7 @@ async function startNoon(ctx: ChannelContext): Promise<StartedChannel> {
   const driver: ChannelDriver = {
     ...base('noon', ctx, 'poll', [
       'New orders are polled (the list filters by creation time); later changes arrive as pushes.',
-      'Prices are in AED; Odoo books the amounts as they are in its company currency.',
+      'Prices are in AED; Odoo books the order and its credit notes in AED (the seed\u2019s AED pricelist).',
       'Refunds are read from the order\u2019s units after noon\u2019s update event (FBPI documents no refund fields: the simulator\u2019s model).',
     ]),
     refundsBy: 'push',

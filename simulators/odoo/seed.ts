@@ -25,6 +25,11 @@ export const DEMO_SKUS: readonly string[] = DEMO_PRODUCTS.map((p) => p.sku);
 export const DEMO_SHIPPING_SKU = 'SHIPPING';
 /** Demo pricelist: MUG-WHITE fixed at 11.50, everything else 10% off list price. */
 export const DEMO_PRICELIST_NAME = 'Marketplace';
+/** Demo pricelists in the demo's channel currencies (Daraz PKR, noon AED): orders in them are booked in that currency. */
+export const DEMO_CURRENCY_PRICELISTS: readonly { name: string; currency: string }[] = [
+  { name: 'Daraz (PKR)', currency: 'PKR' },
+  { name: 'noon (AED)', currency: 'AED' },
+];
 
 const COUNTRIES: [string, string][] = [
   ['US', 'United States'], ['GB', 'United Kingdom'], ['DE', 'Germany'], ['FR', 'France'], ['NL', 'Netherlands'],
@@ -34,9 +39,12 @@ const COUNTRIES: [string, string][] = [
 
 export function seedBase(env: Env, logins: string[]): void {
   const usd = createRecord(env, 'res.currency', { name: 'USD', symbol: '$', decimal_places: 2 });
-  for (const [name, symbol] of [['EUR', '€'], ['GBP', '£'], ['AED', 'AED'], ['SAR', 'SAR'], ['PKR', 'Rs'], ['BDT', '৳']]) {
-    createRecord(env, 'res.currency', { name, symbol, decimal_places: 2 });
-  }
+  // Odoo ships most currencies archived; an operator activates the ones the company trades in.
+  const currencies: [string, string, boolean][] = [
+    ['EUR', '€', true], ['GBP', '£', true], ['AED', 'AED', true], ['SAR', 'SAR', true], ['PKR', 'Rs', true], ['BDT', '৳', true],
+    ['EGP', 'E£', false], ['LKR', 'Rs', false], ['NPR', 'Rs', false],
+  ];
+  for (const [name, symbol, active] of currencies) createRecord(env, 'res.currency', { name, symbol, decimal_places: 2, active });
   for (const [code, name] of COUNTRIES) createRecord(env, 'res.country', { code, name });
   createRecord(env, 'res.company', { name: 'My Company', currency_id: usd });
   createRecord(env, 'res.users', { name: 'OdooBot', login: '__system__' });
@@ -96,4 +104,12 @@ export function seedDemo(env: Env): void {
       [0, 0, { applied_on: '3_global', compute_price: 'percentage', percent_price: 10 }],
     ],
   });
+  for (const list of DEMO_CURRENCY_PRICELISTS) addPricelist(env, list);
+}
+
+/** A pricelist (no rules) in an existing currency, as an operator creates it in Sales > Products > Pricelists. */
+export function addPricelist(env: Env, input: { name: string; currency: string }): number {
+  const currency = env.store.all('res.currency').find((c) => c.name === input.currency);
+  if (!currency) throw userError(`No currency ${input.currency}`);
+  return createRecord(env, 'product.pricelist', { name: input.name, currency_id: currency.id });
 }

@@ -70,7 +70,9 @@ describe('every channel: order lifecycle from first event to closed', () => {
     const [so, ...others] = await stack.odoo.admin.saleOrders({ clientOrderRef: odooClientOrderRef(key) });
     expect(others).toHaveLength(0);
     expect(so).toMatchObject({ id: confirmed.odoo.saleOrderId, state: 'sale' });
-    // Amounts arrive in the channel's currency, as they are (PKR and AED included).
+    // Amounts arrive in the channel's currency and the order is booked in it (PKR and AED through the seed's pricelists).
+    const soRecord = (await stack.odoo.admin.records('sale.order')).find((o) => o.id === so!.id);
+    expect(soRecord?.currency_id).toEqual([expect.any(Number), driver.currency]);
     const lines = so!.lines.filter((l) => l.sku !== 'SHIPPING').map((l) => ({ sku: l.sku, quantity: l.quantity, priceUnit: l.priceUnit }));
     expect(lines.sort((a, b) => String(a.sku).localeCompare(String(b.sku)))).toEqual([
       { sku: 'CAP-BLACK', quantity: 1, priceUnit: Number(driver.price('CAP-BLACK')) },
@@ -98,7 +100,7 @@ describe('every channel: order lifecycle from first event to closed', () => {
       expect(refunded.refundedTotal?.amount).toBe(driver.price('MUG-WHITE'));
       const notes = await creditNotes(key);
       expect(notes).toHaveLength(1);
-      expect(notes[0]).toMatchObject({ amount_total: Number(driver.price('MUG-WHITE')), state: 'posted' });
+      expect(notes[0]).toMatchObject({ amount_total: Number(driver.price('MUG-WHITE')), state: 'posted', currency_id: [expect.any(Number), driver.currency] });
     } else {
       // No refund events from this channel's adapter: nothing may appear in Odoo on its own.
       expect(await creditNotes(key)).toHaveLength(0);

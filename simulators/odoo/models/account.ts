@@ -1,5 +1,5 @@
 import { userError } from '../errors';
-import { browse, createRecord, type Env, type ModelDef, type Rec } from '../orm';
+import { browse, createRecord, type Env, type ModelDef, type Rec, rawValue } from '../orm';
 import { firstId } from './base';
 import { char, date, float, many2one, one2many, selection } from './fields';
 
@@ -33,7 +33,7 @@ export function invoiceSaleOrders(env: Env, orderIds: number[]): number[] {
       move_type: 'out_invoice',
       partner_id: order.partner_invoice_id,
       invoice_origin: order.name,
-      currency_id: order.currency_id,
+      currency_id: rawValue(env, 'sale.order', order, 'currency_id'),
       invoice_line_ids: lines.map((l) => [0, 0, { product_id: l.product_id, name: l.name, quantity: l.product_uom_qty, price_unit: l.price_unit, discount: l.discount ?? 0, sale_line_id: l.id }]),
     });
     post(env, browse(env, 'account.move', [id])[0]!);

@@ -99,7 +99,13 @@ export function saleModels(profile: VersionProfile): ModelDef[] {
     note: char(),
     date_order: datetime({ default: (env) => env.now() }),
     pricelist_id: many2one('product.pricelist'),
-    currency_id: many2one('res.currency', { default: (env) => env.store.all('res.company')[0]?.currency_id ?? false }),
+    // Odoo: related to pricelist_id.currency_id (the company currency when no pricelist is set).
+    currency_id: many2one('res.currency', {
+      compute: (env, rec) => {
+        const pricelist = typeof rec.pricelist_id === 'number' ? env.store.get('product.pricelist', rec.pricelist_id) : undefined;
+        return pricelist?.currency_id ?? env.store.all('res.company')[0]?.currency_id ?? false;
+      },
+    }),
     company_id: many2one('res.company', { default: (env) => firstId(env, 'res.company') }),
     warehouse_id: many2one('stock.warehouse', { default: (env) => firstId(env, 'stock.warehouse') }),
     order_line: one2many('sale.order.line', 'order_id'),
