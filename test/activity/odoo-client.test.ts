@@ -1,22 +1,18 @@
-import { createOdooClient, createOdooOrderOperations, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
+import { createOdooClient, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
 import { caught } from '../support/errors';
 import { money, ODOO_BINDING_MODULE, odooClientOrderRef, odooOrderBindingName } from '../../domain';
-import { DEMO_PRICELIST_NAME, DEMO_SKUS, type OdooSimulator, startOdooSimulator } from '../../simulators/odoo';
+import { DEMO_PRICELIST_NAME, DEMO_SKUS, type OdooSimulator } from '../../simulators/odoo';
 import { orderKey, sampleOrder } from '../fixtures/odoo/orders';
+import { useOdooSimulator } from '../support/odoo';
 
 // Contract tests: the real client over HTTP against the simulator, once per Odoo version.
 
 describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) => {
+  const bed = useOdooSimulator(version);
   let sim: OdooSimulator;
   let client: OdooClient;
   let ops: OdooOperations;
-
-  beforeAll(async () => {
-    sim = await startOdooSimulator({ version, seed: 'demo' });
-    client = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto', timeoutMs: 5000 });
-    ops = createOdooOrderOperations(client);
-  });
-  afterAll(async () => sim.close());
+  beforeAll(() => ({ sim, client, ops } = bed));
   afterEach(async () => {
     await sim.admin.clearFaults();
   });

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ApplicationFailure } from '@temporalio/common';
 import { toApplicationFailure } from '../../activities/failures';
-import { createOdooClient, createOdooOrderOperations, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
+import { type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
 import { type CanonicalOrder, FAILURE, money, odooClientOrderRef } from '../../domain';
-import { type OdooSimulator, startOdooSimulator } from '../../simulators/odoo';
+import { type OdooSimulator } from '../../simulators/odoo';
 import { caught } from '../support/errors';
 import { orderKey, sampleOrder } from '../fixtures/odoo/orders';
+import { useOdooSimulator } from '../support/odoo';
 
 // Orders in another currency than the company's (Daraz PKR, noon AED/SAR/EGP) are booked in that currency:
 // the sale order gets a pricelist in it (Odoo's order currency is its pricelist's) and credit notes follow.
@@ -22,16 +23,11 @@ function orderIn(currency: string, prefix: string) {
 }
 
 describe.each([16, 17, 18, 19] as const)('Odoo %i order currency', (version) => {
+  const bed = useOdooSimulator(version);
   let sim: OdooSimulator;
   let client: OdooClient;
   let ops: OdooOperations;
-
-  beforeAll(async () => {
-    sim = await startOdooSimulator({ version, seed: 'demo' });
-    client = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto', timeoutMs: 5000 });
-    ops = createOdooOrderOperations(client);
-  });
-  afterAll(async () => sim.close());
+  beforeAll(() => ({ sim, client, ops } = bed));
 
   const saleOrder = async (id: number) => (await sim.admin.records('sale.order')).find((o) => o.id === id)!;
   const pricelistIn = async (currency: string) =>

@@ -1,23 +1,19 @@
-import { createOdooClient, createOdooOrderOperations, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
+import { type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
 import { odooReturnedGoodsRef } from '../../domain';
-import { type OdooSimulator, startOdooSimulator } from '../../simulators/odoo';
+import { type OdooSimulator } from '../../simulators/odoo';
 import { caught } from '../support/errors';
 import { orderKey, sampleOrder } from '../fixtures/odoo/orders';
+import { useOdooSimulator } from '../support/odoo';
 
 // Returned goods against the Odoo simulator, once per version: restock is Odoo's return wizard on the done
 // delivery (then validated), write-off a stock.scrap from where the goods were delivered; both once per reference.
 
 describe.each([16, 17, 18, 19] as const)('Odoo %i returned goods', (version) => {
+  const bed = useOdooSimulator(version);
   let sim: OdooSimulator;
   let client: OdooClient;
   let ops: OdooOperations;
-
-  beforeAll(async () => {
-    sim = await startOdooSimulator({ version, seed: 'demo' });
-    client = createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto', timeoutMs: 5000 });
-    ops = createOdooOrderOperations(client);
-  });
-  afterAll(async () => sim.close());
+  beforeAll(() => ({ sim, client, ops } = bed));
   afterEach(async () => {
     await sim.admin.clearFaults();
   });
