@@ -26,7 +26,9 @@ import {
   inventoryStateQuery,
   type OdooPriceChange,
   type OdooStockChange,
+  type PricesChanged,
   odooPriceSignal,
+  odooPricesChangedSignal,
   odooReservedSignal,
   odooStockSignal,
   resyncSignal,
@@ -323,9 +325,11 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     },
 
     /** Hands a large Odoo stock notification's changes to their SKU workflows, a bounded number at a time. */
-    async deliverStockChanges(input: { changes: OdooStockChange[] }): Promise<{ delivered: number }> {
+    async deliverStockChanges(input: { changes: OdooStockChange[]; prices?: PricesChanged[] }): Promise<{ delivered: number }> {
       await eachLimited(input.changes, FANOUT_CONCURRENCY, (change) => signalInventory(deps, { sku: change.sku, signal: odooStockSignal, arg: change }));
-      return { delivered: input.changes.length };
+      const prices = input.prices ?? [];
+      await eachLimited(prices, FANOUT_CONCURRENCY, (p) => signalInventory(deps, { sku: p.sku, signal: odooPricesChangedSignal, arg: p }));
+      return { delivered: input.changes.length + prices.length };
     },
 
     /** For the order workflow: a channel sold units (signal-with-start, so the SKU's workflow need not exist). */

@@ -60,6 +60,12 @@ export interface ComponentStock {
   seq: number;
 }
 
+/** Odoo says this SKU's sales price or a pricelist rule for it changed: the workflow reads its prices again. */
+export interface PricesChanged {
+  sku: string;
+  observedAt: string;
+}
+
 /** Re-push every target and price (drift correction); `reason` goes to the state for operators. */
 export interface Resync {
   reason: string;
@@ -71,6 +77,7 @@ export const channelSaleSignal = defineSignal<[ChannelSale]>('channelSale');
 export const odooReservedSignal = defineSignal<[OdooReserved]>('odooReserved');
 export const saleReleasedSignal = defineSignal<[SaleReleased]>('saleReleased');
 export const resyncSignal = defineSignal<[Resync]>('inventoryResync');
+export const odooPricesChangedSignal = defineSignal<[PricesChanged]>('odooPricesChanged');
 export const componentStockSignal = defineSignal<[ComponentStock]>('componentStock');
 
 /** A signal one SKU workflow has another one receive (kits pass sales on to components; components report back). */

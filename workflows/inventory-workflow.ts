@@ -26,7 +26,9 @@ import {
   type InventoryWorkflowInput,
   inventoryStateQuery,
   type OdooStockChange,
+  type PricesChanged,
   odooPriceSignal,
+  odooPricesChangedSignal,
   odooReservedSignal,
   odooStockSignal,
   resyncSignal,
@@ -94,6 +96,8 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   let signals = 0;
   let dirty = true;
   let resync = false;
+  // Odoo changed a price: read them again (a notification names the product, the pricelists give the figures).
+  let pricesStale = false;
   // Kits: sales pass on to the components (which hold them in their oversell window), reports come back.
   let kitComponents: SkuRules['kitComponents'];
   let partOfKits: string[] = [];
@@ -154,6 +158,10 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
     if (!state.settled.includes(order)) remember(state.settled, order);
     dirty = true;
   });
+  setHandler(odooPricesChangedSignal, () => {
+    signals += 1;
+    pricesStale = true;
+  });
   setHandler(resyncSignal, ({ reason }) => {
     signals += 1;
     state.lastResync = reason;
@@ -179,10 +187,12 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   // A first run with price rules reads Odoo once: a notification carries stock only, prices come from a read.
   let firstRead = !input.carry && rules.prices.length > 0;
   for (;;) {
-    if (firstRead || (state.free === null && !kitComponents) || state.reserved.length > 0) {
+    if (pricesStale && rules.prices.length === 0) pricesStale = false;
+    if (firstRead || pricesStale || (state.free === null && !kitComponents) || state.reserved.length > 0) {
       try {
         await readOdoo(state);
         firstRead = false;
+        pricesStale = false;
         dirty = true;
       } catch (err) {
         // Odoo stayed unreachable through the retries: keep what we have and try again later.
@@ -214,7 +224,7 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
       await condition(allHandlersFinished);
       await continueAsNew<typeof inventoryWorkflow>({ ...input, carry: state });
     }
-    await condition(() => dirty || resync || forwards.length > 0 || state.reserved.length > 0 || workflowInfo().continueAsNewSuggested);
+    await condition(() => dirty || resync || pricesStale || forwards.length > 0 || state.reserved.length > 0 || workflowInfo().continueAsNewSuggested);
   }
 }
 
@@ -324,7 +334,7 @@ async function publish(state: InventoryState, rules: SkuRules, force: boolean, k
 }
 
 /** Started by the gateway for a large Odoo stock notification: Odoo gets its answer before the fan-out. */
-export async function odooStockFanOutWorkflow(input: { changes: OdooStockChange[] }): Promise<{ delivered: number }> {
+export async function odooStockFanOutWorkflow(input: { changes: OdooStockChange[]; prices?: PricesChanged[] }): Promise<{ delivered: number }> {
   return scheduled.deliverStockChanges(input);
 }
 

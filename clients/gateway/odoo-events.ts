@@ -6,7 +6,7 @@ import { HANDOFF_CONCURRENCY, signalInventory } from '../../activities/inventory
 import { header, safeEqual } from '../../activities/marketplaces/signatures';
 import { fromOdooDatetime } from '../../activities/odoo/wire';
 import { INVENTORY_TASK_QUEUE, odooStockFanOutWorkflowId, orderWorkflowId, parseOdooClientOrderRef } from '../../domain';
-import { type OdooStockChange, odooStockSignal } from '../../workflows/inventory-messages';
+import { type OdooStockChange, odooPricesChangedSignal, odooStockSignal, type PricesChanged } from '../../workflows/inventory-messages';
 import { odooChangedSignal } from '../../workflows/messages';
 
 // POST /webhooks/odoo/:connection — Odoo's notifications (an automation rule "Send Webhook Notification" plus
@@ -48,6 +48,12 @@ const OdooNotification = z.discriminatedUnion('event', [
     record: z.object({ id: z.number().int(), name: z.string(), state: z.string(), client_order_ref: OdooText }).loose(),
   }),
   z.object({
+    event: z.literal('price.changed'),
+    database: z.string(),
+    model: z.literal('product.product'),
+    records: z.array(z.object({ id: z.number().int(), default_code: OdooText, write_date: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) })),
+  }),
+  z.object({
     event: z.literal('sale.cancelled'),
     database: z.string(),
     model: z.literal('sale.order'),
@@ -71,6 +77,18 @@ export function stockChanges(notification: OdooNotification): OdooStockChange[] 
   return [...bySku.values()];
 }
 
+/** One price prompt per SKU: the SKU's workflow reads its prices (list price and pricelists) again. */
+export function priceChanges(notification: OdooNotification): PricesChanged[] {
+  if (notification.event !== 'price.changed') return [];
+  const bySku = new Map<string, PricesChanged>();
+  for (const r of notification.records) {
+    if (r.default_code === false) continue;
+    const at = fromOdooDatetime(r.write_date);
+    if (at > (bySku.get(r.default_code)?.observedAt ?? '')) bySku.set(r.default_code, { sku: r.default_code, observedAt: at });
+  }
+  return [...bySku.values()];
+}
+
 export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (app, options) => {
   const taskQueue = options.taskQueue ?? INVENTORY_TASK_QUEUE;
   app.post<{ Params: { connection: string } }>('/webhooks/odoo/:connection', async (request, reply) => {
@@ -89,7 +107,7 @@ export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (ap
     const parsed = OdooNotification.safeParse(raw);
     if (!parsed.success) return reply.code(400).send({ error: 'unexpected notification', issues: parsed.error.issues });
     const notification = parsed.data;
-    if (notification.event !== 'stock.changed') {
+    if (notification.event === 'delivery.done' || notification.event === 'sale.cancelled') {
       const ref = notification.record.client_order_ref;
       const key = ref === false ? undefined : parseOdooClientOrderRef(ref);
       // A sale order entered by hand or by another connector: nothing of ours to tell.
@@ -109,15 +127,21 @@ export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (ap
     }
     if (options.stockSync === false) return reply.code(200).send({ accepted: 0, ignored: 'stock sync is off' });
     const changes = stockChanges(notification);
+    const prices = priceChanges(notification);
     try {
-      if (changes.length <= HANDOFF_CONCURRENCY) {
-        await Promise.all(changes.map((change) => signalInventory({ client: options.client, taskQueue }, { sku: change.sku, signal: odooStockSignal, arg: change })));
+      if (changes.length + prices.length <= HANDOFF_CONCURRENCY) {
+        const deps = { client: options.client, taskQueue };
+        await Promise.all([
+          ...changes.map((change) => signalInventory(deps, { sku: change.sku, signal: odooStockSignal, arg: change })),
+          ...prices.map((p) => signalInventory(deps, { sku: p.sku, signal: odooPricesChangedSignal, arg: p })),
+        ]);
       } else {
         // A stock count can touch thousands of SKUs at once: one durable start holds them all, and Odoo gets
         // its answer (its webhook waits only briefly) while a workflow hands them to the SKU workflows.
-        const digest = createHash('sha256').update(JSON.stringify(changes)).digest('hex').slice(0, 32);
+        const digest = createHash('sha256').update(JSON.stringify([changes, prices])).digest('hex').slice(0, 32);
+        const args = [prices.length > 0 ? { changes, prices } : { changes }];
         await options.client.workflow
-          .start('odooStockFanOutWorkflow', { workflowId: odooStockFanOutWorkflowId(request.params.connection, digest), taskQueue, args: [{ changes }] })
+          .start('odooStockFanOutWorkflow', { workflowId: odooStockFanOutWorkflowId(request.params.connection, digest), taskQueue, args })
           .catch((err: unknown) => {
             // The same notification again: it is already being handed on.
             if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -127,6 +151,6 @@ export const odooEventsPlugin: FastifyPluginAsync<OdooEventsOptions> = async (ap
       request.log.error({ err, connection: request.params.connection }, 'Temporal did not accept the Odoo stock change');
       return reply.code(503).header('retry-after', '30').send({ error: 'temporarily unavailable' });
     }
-    return reply.code(200).send({ accepted: changes.length });
+    return reply.code(200).send({ accepted: changes.length + prices.length });
   });
 };

@@ -31,6 +31,10 @@ export function buildPayloads(env: Env, intents: Notification[], database: strin
     env.context = {};
     payloads.push({ event: 'stock.changed', database, model: 'product.product', records: products });
   }
+  const priced = [...new Set(intents.filter((n) => n.event === 'price.changed').flatMap((n) => n.product_ids as number[]))].filter((id) => env.store.get('product.product', id));
+  if (priced.length > 0) {
+    payloads.push({ event: 'price.changed', database, model: 'product.product', records: readRecords(env, 'product.product', priced, ['default_code', 'write_date']) });
+  }
   for (const intent of intents.filter((n) => n.event === 'delivery.done')) {
     const pickingId = intent.picking_id as number;
     const [picking] = readRecords(env, 'stock.picking', [pickingId], ['name', 'origin', 'sale_id', 'state', 'carrier_id', 'carrier_tracking_ref', 'date_done', 'write_date']);

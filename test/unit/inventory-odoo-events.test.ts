@@ -1,7 +1,7 @@
 import { type Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { ODOO_TOKEN_HEADER, odooEventsPlugin, stockChanges } from '../../clients/gateway/odoo-events';
+import { ODOO_TOKEN_HEADER, odooEventsPlugin, priceChanges, stockChanges } from '../../clients/gateway/odoo-events';
 import { planInventorySchedules } from '../../clients/inventory-schedules';
 import { inventoryScheduleId } from '../../domain';
 
@@ -39,6 +39,19 @@ describe('stockChanges', () => {
   it('gives nothing for delivery notifications (the order side handles those)', () => {
     const record = { id: 1, name: 'WH/OUT/00001', state: 'done', client_order_ref: 'shopify:demo-shop:1' };
     expect(stockChanges({ event: 'delivery.done', database: 'odoo', model: 'stock.picking', record })).toEqual([]);
+  });
+});
+
+describe('priceChanges', () => {
+  it('gives one prompt per SKU, skips products without a reference, and nothing for stock notifications', () => {
+    const records = [
+      { id: 1, default_code: 'MUG', write_date: '2026-11-27 01:00:00' },
+      { id: 2, default_code: false as const, write_date: '2026-11-27 01:00:00' },
+      { id: 3, default_code: 'MUG', write_date: '2026-11-27 01:00:05' },
+      { id: 4, default_code: 'MUG', write_date: '2026-11-27 00:59:00' },
+    ];
+    expect(priceChanges({ event: 'price.changed', database: 'odoo', model: 'product.product', records })).toEqual([{ sku: 'MUG', observedAt: '2026-11-27T01:00:05Z' }]);
+    expect(priceChanges({ event: 'stock.changed', database: 'odoo', model: 'product.product', records: [] })).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { signalInventory } from '../../activities/inventory-activities';
 import { inventoryWorkflowId, type OrderKey } from '../../domain';
 import { channelSaleSignal, inventoryStateQuery } from '../../workflows/inventory-messages';
+import { recordHistory } from '../support/histories';
 import { eventually, type InventoryStack, startInventoryStack } from '../support/inventory-stack';
 import { testAddress, uniqueTaskQueue } from '../support/temporal';
 
@@ -49,5 +50,6 @@ describe('a channel that sold gets its figure again', () => {
     // eBay did not sell and its figure did not change: nothing was sent to it.
     expect(after.sent[ebay.key]).toEqual(before.sent[ebay.key]);
     expect(await ebay.shown(SKU)).toBe(4);
+    await recordHistory('inventory-own-sale-resend', inventoryWorkflowId(SKU));
   });
 });

@@ -1,5 +1,5 @@
 import { validationError } from '../errors';
-import { createRecord, type FieldDef, type ModelDef } from '../orm';
+import { createRecord, type Env, type FieldDef, type ModelDef, type Rec } from '../orm';
 import { type VersionProfile } from '../versions';
 import { firstId } from './base';
 import { boolean, char, float, integer, many2many, many2one, one2many, selection } from './fields';
@@ -38,6 +38,10 @@ export function productModels(profile: VersionProfile): ModelDef[] {
       fields: { ...template, product_variant_ids: one2many('product.product', 'product_tmpl_id') },
       afterCreate: (env, rec, info) => {
         if (!info.viaChild) createRecord(env, 'product.product', { product_tmpl_id: rec.id });
+      },
+      // An automation rule on the sales price: channelsync re-reads the variants' prices.
+      afterWrite: (env, recs, vals) => {
+        if ('list_price' in vals) env.emit({ event: 'price.changed', product_ids: variantsOf(env, recs.map((r) => r.id)) });
       },
     },
     {
@@ -92,6 +96,20 @@ export function productModels(profile: VersionProfile): ModelDef[] {
         min_quantity: float(),
         sequence: integer({ default: () => 5 }),
       },
+      afterCreate: (env, rec) => pricelistItemChanged(env, [rec]),
+      afterWrite: (env, recs) => pricelistItemChanged(env, recs),
     },
   ];
+}
+
+function variantsOf(env: Env, templateIds: number[]): number[] {
+  return env.store.all('product.product').filter((p) => templateIds.includes(p.product_tmpl_id as number)).map((p) => p.id);
+}
+
+/** A pricelist rule for a product or template changes what that product costs on the pricelist. */
+function pricelistItemChanged(env: Env, items: Rec[]): void {
+  const ids = items.flatMap((item) =>
+    typeof item.product_id === 'number' ? [item.product_id] : typeof item.product_tmpl_id === 'number' ? variantsOf(env, [item.product_tmpl_id]) : [],
+  );
+  if (ids.length > 0) env.emit({ event: 'price.changed', product_ids: ids });
 }
