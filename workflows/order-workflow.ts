@@ -16,6 +16,7 @@ import type { InventoryActivities } from '../activities/inventory-activities';
 import type { OrderActivities } from '../activities/order-activities';
 import type { CanonicalOrder, ChannelEvent, OperationClass, OrderPolicy, OrderStatus, Refund } from '../domain';
 import { addMoney, money, moneyEquals, multiplyMoney, toScaled } from '../domain/decimal';
+import { ACKNOWLEDGING_CHANNELS } from '../domain/channel-names';
 import { INVENTORY_TASK_QUEUE, marketplaceTaskQueue, odooCreditNoteRef, odooReturnedGoodsRef, odooShipmentId } from '../domain/ids';
 import { ORDER_POLICY_DEFAULTS } from '../domain/policy-defaults';
 import { routeWarehouse } from '../domain/routing';
@@ -195,9 +196,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       state.lastError = undefined;
       setStatus('confirmed');
       await reportToInventory('reserved', order, 'confirmed');
-      if (patched('acknowledge-on-import')) {
-        // Tell the channel the order is taken (Walmart requires it; a no-op elsewhere). Not awaited: the order
-        // is in Odoo either way, and a failure only means the shipment step acknowledges first.
+      // Only channels that acknowledge are asked: elsewhere the call would do nothing but take a slot on the
+      // account's rate-limited orders queue (eBay's order fetches wait behind it). Runs from before the check
+      // (no marker) keep asking every channel.
+      const acknowledges = ACKNOWLEDGING_CHANNELS.includes(key.channel) || !patched('acknowledge-only-where-needed');
+      if (patched('acknowledge-on-import') && acknowledges) {
+        // Tell the channel the order is taken (Walmart and noon require it). Not awaited: the order is in Odoo
+        // either way, and a failure only means the shipment step acknowledges first.
         channel('orders')
           .acknowledgeChannelOrder({ ...target, externalId: key.externalId })
           .catch((err: unknown) => log.warn('channel acknowledgement failed', { error: String(err) }));

@@ -32,6 +32,8 @@ export interface ChannelCapabilities {
   stockReadBatchSize?: number;
   partialShipment: boolean;
   cancelFromSeller: boolean;
+  /** The channel wants each imported order acknowledged (acknowledgeOrder does something); domain/channel-names.ts mirrors it for workflows. */
+  acknowledgesOrders: boolean;
   /** Operation classes with their own task queue and dispatch rate (calls per second). */
   rateClasses: Record<'orders' | 'fulfilment' | 'catalog', { perSecond: number }>;
   /** Plain words for the README: what the channel cannot do. */

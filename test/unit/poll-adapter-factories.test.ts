@@ -1,6 +1,7 @@
 import { ADAPTER_FACTORIES } from '../../activities/marketplaces/factories';
 import { createAdapterRegistry } from '../../activities/marketplaces/registry';
 import { type ResolvedChannel } from '../../config/channels';
+import { ACKNOWLEDGING_CHANNELS, CHANNELS } from '../../domain/channel-names';
 
 // The factories the pollers' adapters are built by: settings + secrets from config, checked by zod.
 
@@ -72,5 +73,19 @@ describe('configured rates', () => {
     expect(typeof tuned.pushStock).toBe('function');
     // The adapter's own defaults are untouched for other accounts.
     expect(createAdapterRegistry([amazon], ADAPTER_FACTORIES).get('amazon', 'amz-us')!.capabilities.rateClasses.catalog).toEqual(plain.capabilities.rateClasses.catalog);
+  });
+});
+
+describe('order acknowledgement', () => {
+  it('is asked of exactly the channels whose adapters acknowledge (the workflow reads the domain list)', () => {
+    const all: ResolvedChannel[] = [
+      ...entries,
+      { channel: 'shopify', account: 'shop', apiUrl: 'http://127.0.0.1:6', settings: { shopDomain: 'shop.myshopify.com' }, secrets: { accessToken: 't', webhookSecret: 's' } },
+      { channel: 'woocommerce', account: 'woo', apiUrl: 'http://127.0.0.1:7', settings: {}, secrets: { consumerKey: 'ck', consumerSecret: 'cs', webhookSecret: 's' } },
+    ];
+    const registry = createAdapterRegistry(all, ADAPTER_FACTORIES);
+    const acknowledging = registry.all().filter((a) => a.capabilities.acknowledgesOrders).map((a) => a.channel).sort();
+    expect(registry.all()).toHaveLength(CHANNELS.length);
+    expect(acknowledging).toEqual([...ACKNOWLEDGING_CHANNELS].sort());
   });
 });

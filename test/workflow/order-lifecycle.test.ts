@@ -58,6 +58,11 @@ describe('order lifecycle', () => {
     const handle = client.workflow.getHandle(orderWorkflowId(keyOf(o.externalId)));
     const result = await handle.result();
     expect(result.status).toBe('closed');
+    // Shopify has no acknowledgement: the workflow does not spend a slot of the orders queue asking for one.
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    expect(scheduled).toContain('confirmChannelShipment');
+    expect(scheduled).not.toContain('acknowledgeChannelOrder');
     await recordHistory('lifecycle-ship-and-close', handle.workflowId);
   });
 

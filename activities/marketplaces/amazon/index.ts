@@ -114,6 +114,7 @@ export function createAmazonAdapter(config: AmazonAdapterConfig): AmazonAdapter 
     stockReadBatchSize: 1,
     partialShipment: true,
     cancelFromSeller: false,
+    acknowledgesOrders: false,
     rateClasses: { orders: { perSecond: 0.5 }, fulfilment: { perSecond: 2 }, catalog: { perSecond: 5 } },
     limitations: [
       'No HTTP push: ORDER_CHANGE notifications are read from an SQS queue and carry no price or address, so every order is re-fetched.',

@@ -217,6 +217,7 @@ export function createDarazAdapter(config: DarazAdapterConfig): ChannelAdapter {
     stockReadBatchSize: PRODUCTS_PAGE,
     partialShipment: false,
     cancelFromSeller: true,
+    acknowledgesOrders: false,
     // No published QPS; clients keep to about 8-10 calls per second per seller in total.
     rateClasses: { orders: { perSecond: 4 }, fulfilment: { perSecond: 2 }, catalog: { perSecond: 2 } },
     limitations: [

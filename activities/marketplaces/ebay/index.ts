@@ -36,6 +36,7 @@ const CAPABILITIES: ChannelCapabilities = {
   stockReadBatchSize: EBAY_BULK_LIMIT,
   partialShipment: true,
   cancelFromSeller: false,
+  acknowledgesOrders: false,
   // eBay quotas are per day (Fulfillment 100k ≈ 1.2/s, Inventory 2M ≈ 23/s by default): a whole day at these
   // paces stays inside them, and 1,000 SKUs (40 bulk calls) reach eBay in 2 s instead of 8.
   rateClasses: { orders: { perSecond: 1 }, fulfilment: { perSecond: 1 }, catalog: { perSecond: 20 } },

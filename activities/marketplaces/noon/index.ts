@@ -150,6 +150,7 @@ export function createNoonAdapter(config: NoonAdapterConfig): ChannelAdapter {
       stockReadBatchSize: batchSize,
       partialShipment: true,
       cancelFromSeller: true,
+      acknowledgesOrders: true,
       // Only FBN Inbound publishes a limit (1,500 per minute); the others are assumed alike.
       rateClasses: { orders: { perSecond: 10 }, fulfilment: { perSecond: 5 }, catalog: { perSecond: 10 } },
       limitations: [

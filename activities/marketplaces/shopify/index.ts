@@ -64,6 +64,7 @@ export const SHOPIFY_CAPABILITIES: ChannelCapabilities = {
   stockReadBatchSize: SKU_QUERY_CHUNK,
   partialShipment: true,
   cancelFromSeller: true,
+  acknowledgesOrders: false,
   // Standard plan: 100 GraphQL points/s shared by everything; reads cost ~10-50 points, mutations 10.
   rateClasses: { orders: { perSecond: 4 }, fulfilment: { perSecond: 2 }, catalog: { perSecond: 2 } },
   limitations: [

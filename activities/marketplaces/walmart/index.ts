@@ -64,6 +64,7 @@ const capabilities: ChannelCapabilities = {
   stockReadBatchSize: 1,
   partialShipment: true,
   cancelFromSeller: true,
+  acknowledgesOrders: true,
   // Walmart's table: orders 5000/min, acknowledge/ship/cancel 60/min, inventory 200/min.
   rateClasses: { orders: { perSecond: 5000 / 60 }, fulfilment: { perSecond: 1 }, catalog: { perSecond: 200 / 60 } },
   limitations: [

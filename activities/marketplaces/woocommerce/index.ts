@@ -36,6 +36,7 @@ export const WOOCOMMERCE_CAPABILITIES: ChannelCapabilities = {
   // Recorded as customer notes with line quantities; WooCommerce itself has no shipment object.
   partialShipment: true,
   cancelFromSeller: true,
+  acknowledgesOrders: false,
   // Core WooCommerce has no rate limit; these keep a shared host or its WAF calm.
   rateClasses: { orders: { perSecond: 5 }, fulfilment: { perSecond: 5 }, catalog: { perSecond: 2 } },
   limitations: [
