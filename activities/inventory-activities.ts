@@ -397,7 +397,8 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
         shown.set(key, new Map(check.readings.map((r) => [r.sku, r])));
         report.channelCheck[key] = 'read';
       }
-      for (const reading of await readInChunks(skus)) {
+      // One query (and maybe a correction) per SKU: several at once, as the fan-out does.
+      await eachLimited(await readInChunks(skus), HANDOFF_CONCURRENCY, async (reading) => {
         report.skusChecked += 1;
         const sku = reading.stock.sku;
         const state = await queryOrUndefined<InventoryState>(inventoryWorkflowId(sku), inventoryStateQuery);
@@ -425,11 +426,11 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
             }
           }
         }
-        if (!drifted) continue;
+        if (!drifted) return;
         await deliverReading(reading, 'drift');
         await deps.client.workflow.getHandle(inventoryWorkflowId(sku)).signal(resyncSignal, { reason: 'drift check' });
         report.resynced += 1;
-      }
+      });
       return report;
     },
   });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
+import { eachLimited } from '../activities/inventory-activities';
 import { createOdooClient } from '../activities/odoo';
 import { allocate, channelPushWorkflowId, type AllocationRule } from '../domain';
 import { startDevServer } from '../scripts/lib/dev-server';
@@ -48,13 +49,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 function expectedFor(sku: string, quantity: number, channels: StackChannelHandle[]): Record<string, number> {
   const rules: AllocationRule[] = channels.map((c) => ({ channel: c.channel, account: c.account, buffer: 0, min: 0, priority: 1 }));
   return allocate({ sku, freeByWarehouse: { WH: quantity }, pendingByChannel: {}, rules }).targets;
@@ -76,7 +70,7 @@ async function converge(input: {
   while (open.size > 0 && performance.now() < deadline) {
     // The poller shares the 2 cores with everything it measures: per SKU it stops at the first channel not
     // there yet, and a converged (SKU, channel) pair is never read again.
-    await pool([...open.keys()], 16, async (sku) => {
+    await eachLimited([...open.keys()], 16, async (sku) => {
       const waiting = open.get(sku)!;
       for (const c of input.channels) {
         if (!waiting.has(c.key)) continue;
@@ -187,7 +181,7 @@ async function main(): Promise<void> {
       return converge({ skus, channels: stack.channels, expected, startedAt, timeoutMs: TIMEOUT_MS, pauseMs: 100 });
     })();
     if (ONE_BY_ONE) {
-      await pool(skus.map((sku, i) => ({ sku, i })), 16, async ({ sku, i }) => {
+      await eachLimited(skus.map((sku, i) => ({ sku, i })), 16, async ({ sku, i }) => {
         startedAt.set(sku, performance.now());
         await stack.odoo.admin.setStock({ sku, quantity: changed(i) });
       });

@@ -30,12 +30,13 @@ export interface OdooEventsOptions {
 const HAND_OFF_DEADLINE_MS = 3_000;
 
 const OdooText = z.union([z.string(), z.literal(false)]);
+const OdooDatetime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
 const StockRecord = z.object({
   id: z.number().int(),
   default_code: OdooText,
   free_qty: z.number(),
-  write_date: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  write_date: OdooDatetime,
   warehouse: z.string().min(1),
 });
 
@@ -51,7 +52,7 @@ const OdooNotification = z.discriminatedUnion('event', [
     event: z.literal('price.changed'),
     database: z.string(),
     model: z.literal('product.product'),
-    records: z.array(z.object({ id: z.number().int(), default_code: OdooText, write_date: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) })),
+    records: z.array(z.object({ id: z.number().int(), default_code: OdooText, write_date: OdooDatetime })),
   }),
   z.object({
     event: z.literal('sale.cancelled'),

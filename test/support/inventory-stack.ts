@@ -87,20 +87,12 @@ export interface InventoryStack {
 
 const ODOO_SECRET = 'odoo-shared-secret-for-tests';
 
-/** Reads until `ok` holds (a read that throws, e.g. a workflow not started yet, counts as not yet). */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((err: unknown) => err);
-    if (!(value instanceof Error) && ok(value as T)) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${value instanceof Error ? value.message : JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// The inventory tests import it from here with the stack.
+export { eventually } from './temporal';
 
 /**
- * Odoo's "Send Webhook Notification" rule is configured with the shared secret header; the simulator cannot
- * add headers yet, so a loopback relay adds it (drop this once the simulator has a header option).
+ * A loopback relay between the Odoo simulator and the gateway: it adds the shared secret header (as Odoo's "Send
+ * Webhook Notification" rule is configured to) and can drop notifications (`lost`) for the safety-net tests.
  */
 async function startTokenRelay(target: string, secret: string, control: { lost: boolean }): Promise<FastifyInstance> {
   const relay = Fastify({ logger: false });

@@ -4,13 +4,14 @@ import { type Alert } from '../../activities/alerts';
 import { createOrderActivities } from '../../activities/order-activities';
 import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
 import { createLogger } from '../../config/logger';
-import { type CanonicalOrder, type ChannelEvent, DEFAULT_ORDER_POLICY, orderWorkflowId } from '../../domain';
+import { type CanonicalOrder, type ChannelEvent, DEFAULT_ORDER_POLICY } from '../../domain';
 import { startOdooSimulator, type OdooSimulator } from '../../simulators/odoo';
 import { createOrderWorker } from '../../workers/order-worker';
-import { orderWorkflow } from '../../workflows';
-import { channelEventSignal, orderStateQuery } from '../../workflows/messages';
+import type { orderWorkflow } from '../../workflows';
+import { orderStateQuery } from '../../workflows/messages';
 import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
 import { recordHistory } from '../support/histories';
+import { deliverEvent } from '../../clients/deliver-event';
 
 // The ship-by deadline on a real server: durable timers raise one warning shipByWarning before the channel's
 // deadline and one error once it has passed, for an order in Odoo that has not shipped; nothing once it has.
@@ -58,16 +59,8 @@ describe('ship-by deadline alerts', () => {
     };
   }
 
-  async function deliver(event: ChannelEvent) {
-    return client.workflow.signalWithStart(orderWorkflow, {
-      workflowId: orderWorkflowId(event),
-      taskQueue,
-      args: [{ key: { channel: event.channel, account: event.account, externalId: event.externalId } }],
-      signal: channelEventSignal,
-      signalArgs: [event],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  }
+  // The gateway's and pollers' own way in.
+  const deliver = async (event: ChannelEvent) => client.workflow.getHandle<typeof orderWorkflow>(await deliverEvent({ client, taskQueue }, event));
   const created = (o: CanonicalOrder): ChannelEvent => ({ type: 'order.created', eventId: `created-${o.externalId}`, channel: o.channel, account: o.account, externalId: o.externalId, occurredAt: o.updatedAt, source: 'poll', order: o });
   const alertsFor = (externalId: string) => alerts.filter((a) => a.externalOrderId === externalId);
 
