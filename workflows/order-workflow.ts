@@ -40,6 +40,8 @@ const inventory = proxyActivities<InventoryActivities>({ ...ODOO_CALL, taskQueue
 
 const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
+/** Refunds after a cancellation are recorded, not credited, and leave the status at cancelled. */
+const REFUND_AFTER_CANCEL = 'refund-after-cancel';
 
 /** Thrown inside a step when the order needs a person, not a retry. */
 function needsPerson(message: string, type: string): ApplicationFailure {
@@ -309,7 +311,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function applyRefund(refund: Refund, recordOnly = false): Promise<void> {
     if (state.refunds.some((r) => r.refundId === refund.refundId)) return;
     const order = state.order;
-    if (state.odoo.saleOrderId === undefined || !order || recordOnly) {
+    // The money a channel returns on cancelling (Shopify refunds with the cancellation) comes after the sale
+    // order was cancelled in Odoo, which undid it already: a credit note would undo it twice.
+    const undone = state.odoo.saleOrderState === 'cancel' && patched(REFUND_AFTER_CANCEL);
+    if (state.odoo.saleOrderId === undefined || !order || recordOnly || undone) {
       // Never reached Odoo (cancelled or unpaid): nothing to credit, but keep the figure.
       state.refunds.push({ refundId: refund.refundId, total: refund.total });
     } else {
@@ -346,7 +351,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   function recordRefundedTotal(refund: Refund, order: CanonicalOrder | undefined): void {
     state.refundedTotal = state.refunds.reduce((sum, r) => addMoney(sum, r.total), money('0', refund.total.currency));
-    if (order && toScaled(state.refundedTotal.amount, 4) >= toScaled(order.total.amount, 4)) setStatus('refunded');
+    if (!order || toScaled(state.refundedTotal.amount, 4) < toScaled(order.total.amount, 4)) return;
+    // A cancelled order stays cancelled; the refund is its figure.
+    if (state.status === 'cancelled' && patched(REFUND_AFTER_CANCEL)) return;
+    setStatus('refunded');
   }
 
   /**

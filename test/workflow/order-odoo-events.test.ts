@@ -106,6 +106,14 @@ describe('Odoo notifications and returned goods', () => {
     expect((stack.shopify.admin.order(o.id) as { cancelled_at: unknown }).cancelled_at).not.toBeNull();
     const sent = (await stack.odoo.admin.notifications()).filter((n) => n.body.event === 'sale.cancelled');
     expect(sent.find((n) => (n.body.record as { id?: unknown }).id === confirmed.odoo.saleOrderId)).toMatchObject({ status: 200 });
+    // Shopify refunds the payment with the cancellation; Odoo's cancelled order needs no credit note for it.
+    const after = await channelRule.until(o.externalId, (s) => s.refunds.length === 1);
+    expect(after.status).toBe('cancelled');
+    expect(after.refunds[0]!.creditNoteId).toBeUndefined();
+    expect(after.refundedTotal).toEqual({ amount: '19.99', currency: 'USD' });
+    const notes = (await stack.odoo.admin.records('account.move')).filter((m) => m.invoice_origin === confirmed.odoo.saleOrderName);
+    expect(notes).toEqual([]);
+    await recordHistory('odoo-cancelled-then-channel-refund', orderWorkflowId(channelRule.keyOf(o.externalId)));
   });
 
   it('rule channel: a refund that restocks returns the delivered units into Odoo\'s stock; one that does not writes them off', async () => {
