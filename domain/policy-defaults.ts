@@ -9,4 +9,5 @@ export const ORDER_POLICY_DEFAULTS = {
   feedsInventory: false,
   shipByWarning: '12 hours',
   returns: { rule: 'channel' },
+  historyEventLimit: 5000,
 } as const;

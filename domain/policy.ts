@@ -55,6 +55,8 @@ export const OrderPolicy = z
     shipByWarning: DurationText.default(ORDER_POLICY_DEFAULTS.shipByWarning),
     /** Returned goods of refunds: restock or write off. */
     returns: ReturnsRule.default({ ...ORDER_POLICY_DEFAULTS.returns }),
+    /** A run continues as new once its history has this many events (Temporal warns at 10,240, stops at 51,200). */
+    historyEventLimit: z.number().int().min(100).max(40_000).default(ORDER_POLICY_DEFAULTS.historyEventLimit),
   })
   .strict();
 export type OrderPolicy = z.infer<typeof OrderPolicy>;

@@ -10,6 +10,19 @@ export interface OrderWorkflowInput {
   idleClose?: Duration;
   /** Carried over continue-as-new / a new run after close. */
   seenEventIds?: string[];
+  /** Where the previous run of this order stopped when it continued as new. */
+  carried?: OrderRunCarry;
+}
+
+/** A run's state that crosses continue-as-new (plain JSON; instants in epoch ms). */
+export interface OrderRunCarry {
+  state: OrderState;
+  /** Channel timestamp of the newest snapshot applied (older ones are stale). */
+  lastAppliedAt: string;
+  statusSince: number;
+  stuckAlerted: boolean;
+  pendingDeadline?: number;
+  closeAt?: number;
 }
 
 export interface OdooRefs {

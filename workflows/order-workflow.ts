@@ -5,11 +5,13 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   log,
   patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ChannelActivities } from '../activities/channel-activities';
 import type { InventoryActivities } from '../activities/inventory-activities';
@@ -27,6 +29,7 @@ import {
   operatorActionUpdate,
   orderStateQuery,
   type OperatorAction,
+  type OrderRunCarry,
   type OrderState,
   type OrderWorkflowInput,
   type ReturnedUnits,
@@ -42,6 +45,10 @@ const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
 /** Refunds after a cancellation are recorded, not credited, and leave the status at cancelled. */
 const REFUND_AFTER_CANCEL = 'refund-after-cancel';
+/** States an order waits in by design (its own payment deadline, the return window): never "stuck". */
+const WAITING_BY_DESIGN: OrderStatus[] = ['pending_payment', 'shipped', 'delivered', 'cancelled', 'refunded', 'closed'];
+/** Event ids kept for dedupe across continue-as-new (older repeats are also stale by timestamp). */
+const CARRIED_EVENT_IDS = 2000;
 
 /** Thrown inside a step when the order needs a person, not a retry. */
 function needsPerson(message: string, type: string): ApplicationFailure {
@@ -53,8 +60,8 @@ function needsPerson(message: string, type: string): ApplicationFailure {
  * window. Orchestrates only: every effect is an activity, every wait a durable timer.
  */
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
-  const { key } = input;
-  const state: OrderState = {
+  const { key, carried } = input;
+  const state: OrderState = carried?.state ?? {
     key,
     status: 'received',
     odoo: {},
@@ -71,11 +78,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // An operator's update returns once its action has played out (retry succeeded or parked again).
   let actionsRequested = 0;
   let actionsResolved = 0;
-  let lastAppliedAt = '';
-  let statusSince = Date.now();
-  let stuckAlerted = false;
-  let pendingDeadline: number | undefined;
-  let closeAt: number | undefined;
+  let lastAppliedAt = carried?.lastAppliedAt ?? '';
+  let statusSince = carried?.statusSince ?? Date.now();
+  let stuckAlerted = carried?.stuckAlerted ?? false;
+  let pendingDeadline: number | undefined = carried?.pendingDeadline;
+  let closeAt: number | undefined = carried?.closeAt;
 
   const channel = (operation: OperationClass) =>
     proxyActivities<ChannelActivities>({ ...CHANNEL_CALL, taskQueue: marketplaceTaskQueue(key.channel, key.account, operation) });
@@ -116,7 +123,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     { key: SA_ACCOUNT, value: key.account },
     { key: SA_EXTERNAL_ORDER_ID, value: key.externalId },
   ]);
-  setStatus('received');
+  // A continued run shows the status it carries (the same command as 'received' on a first run).
+  setStatus(state.status);
   const policy: OrderPolicy = await odoo.loadOrderPolicy({ key });
 
   function setStatus(status: OrderStatus): void {
@@ -154,7 +162,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         setStatus('needs_attention');
         actionsResolved = actionsRequested;
         await alerts.raiseAlert({ key, severity: 'error', reason: `order needs attention at step ${step}: ${type}: ${message}` });
-        await condition(() => pendingAction !== undefined);
+        if (patched('needs-attention-reminder')) {
+          // Nobody answered within stuckAfter: say it once more, then keep waiting.
+          if (!(await condition(() => pendingAction !== undefined, ms(policy.stuckAfter)))) {
+            await alerts.raiseAlert({ key, severity: 'error', reason: `order still needs attention after ${policy.stuckAfter} at step ${step}: ${type}: ${message}` });
+            await condition(() => pendingAction !== undefined);
+          }
+        } else {
+          await condition(() => pendingAction !== undefined);
+        }
         const action = pendingAction!;
         pendingAction = undefined;
         if (action.action === 'retry') continue;
@@ -499,10 +515,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
   }
 
+  /** Shipped, cancelled or pending orders wait on their own timers; an alert there would only be noise. */
+  function canBeStuck(): boolean {
+    return state.status !== 'needs_attention' && (!WAITING_BY_DESIGN.includes(state.status) || !patched('stuck-only-while-work-is-due'));
+  }
+
   /** How long to sleep before looking again, by state; undefined = until the next event. */
   function nextWake(): number | undefined {
     const now = Date.now();
-    const stuck = stuckAlerted ? Infinity : statusSince + ms(policy.stuckAfter) - now;
+    const stuck = stuckAlerted || !canBeStuck() ? Infinity : statusSince + ms(policy.stuckAfter) - now;
     let due = Infinity;
     if (state.status === 'pending_payment' && pendingDeadline !== undefined) due = pendingDeadline - now;
     else if (state.status === 'confirmed' || state.status === 'partially_shipped') due = ms(policy.deliveryPollInterval);
@@ -517,7 +538,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     return wake === Infinity ? undefined : Math.max(wake, 1);
   }
 
+  /** Long waits (an unshipped order polls its delivery) would grow the history past Temporal's limits. */
+  function historyFull(): boolean {
+    const info = workflowInfo();
+    const limit = policy.historyEventLimit ?? ORDER_POLICY_DEFAULTS.historyEventLimit;
+    return (info.continueAsNewSuggested || info.historyLength >= limit) && patched('continue-as-new');
+  }
+
   for (;;) {
+    if (inbox.length === 0 && !odooChanged && historyFull()) {
+      await condition(allHandlersFinished);
+      const carry: OrderRunCarry = { state, lastAppliedAt, statusSince, stuckAlerted, pendingDeadline, closeAt };
+      return continueAsNew<typeof orderWorkflow>({ key, seenEventIds: [...seen].slice(-CARRIED_EVENT_IDS), carried: carry });
+    }
     const wake = nextWake();
     const woke = await (wake === undefined
       ? condition(() => inbox.length > 0 || odooChanged).then(() => true)
@@ -544,7 +577,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     }
     if ((state.status === 'cancelled' || state.status === 'refunded') && closeAt === undefined) closeAt = now + ms(policy.returnWindow);
     if (closeAt !== undefined && now >= closeAt && ['shipped', 'delivered', 'refunded', 'cancelled'].includes(state.status)) break;
-    if (!stuckAlerted && now - statusSince >= ms(policy.stuckAfter) && state.status !== 'needs_attention') {
+    if (!stuckAlerted && now - statusSince >= ms(policy.stuckAfter) && canBeStuck()) {
       stuckAlerted = true;
       await alerts.raiseAlert({ key, severity: 'warning', reason: `order has been ${state.status} for more than ${policy.stuckAfter}` });
     }
