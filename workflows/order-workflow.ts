@@ -50,6 +50,11 @@ const WAITING_BY_DESIGN: OrderStatus[] = ['pending_payment', 'shipped', 'deliver
 /** Event ids kept for dedupe across continue-as-new (older repeats are also stale by timestamp). */
 const CARRIED_EVENT_IDS = 2000;
 
+/** A channel event that cancels the order (its own cancellation, or a snapshot in state cancelled). */
+function cancelsOrder(event: ChannelEvent): boolean {
+  return event.type === 'order.cancelled' || ((event.type === 'order.created' || event.type === 'order.updated') && event.order.status === 'cancelled');
+}
+
 /** Thrown inside a step when the order needs a person, not a retry. */
 function needsPerson(message: string, type: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, type);
@@ -136,6 +141,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: status }]);
   }
 
+  /**
+   * The alert activity retries for about an hour; a webhook down longer than that must not fail the order's run
+   * (the pino error line is written on every attempt).
+   */
+  async function raiseAlert(alert: { severity: 'warning' | 'error'; reason: string }): Promise<void> {
+    try {
+      await alerts.raiseAlert({ key, ...alert });
+    } catch (err) {
+      log.error('alert could not be delivered', { reason: alert.reason, error: String(err) });
+    }
+  }
+
   /** Where a parked order goes back to when an operator skips the failed step. */
   function settledStatus(): OrderStatus {
     if (state.shipments.length > 0) return shippedStatus();
@@ -161,12 +178,21 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         state.lastError = { type, message, at: new Date().toISOString() };
         setStatus('needs_attention');
         actionsResolved = actionsRequested;
-        await alerts.raiseAlert({ key, severity: 'error', reason: `order needs attention at step ${step}: ${type}: ${message}` });
+        await raiseAlert({ severity: 'error', reason: `order needs attention at step ${step}: ${type}: ${message}` });
         if (patched('needs-attention-reminder')) {
+          // A cancellation from the channel ends the wait too: there is nothing left for a person to decide.
+          const answered = () => pendingAction !== undefined || inbox.some(cancelsOrder);
           // Nobody answered within stuckAfter: say it once more, then keep waiting.
-          if (!(await condition(() => pendingAction !== undefined, ms(policy.stuckAfter)))) {
-            await alerts.raiseAlert({ key, severity: 'error', reason: `order still needs attention after ${policy.stuckAfter} at step ${step}: ${type}: ${message}` });
-            await condition(() => pendingAction !== undefined);
+          if (!(await condition(answered, ms(policy.stuckAfter)))) {
+            await raiseAlert({ severity: 'error', reason: `order still needs attention after ${policy.stuckAfter} at step ${step}: ${type}: ${message}` });
+            await condition(answered);
+          }
+          if (pendingAction === undefined) {
+            // Skipped like an operator's skip; the main loop then applies the queued cancellation.
+            state.failedStep = undefined;
+            setStatus(settledStatus());
+            actionsResolved = actionsRequested;
+            return false;
           }
         } else {
           await condition(() => pendingAction !== undefined);
@@ -318,7 +344,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (SHIPPED.includes(state.status) || state.shipments.length > 0) {
       // Goods are gone: nothing to undo automatically; a person decides (return, refund, write-off).
       state.lastError = { type: 'CancelAfterShipment', message: `${reason} after shipment`, at: new Date().toISOString() };
-      await alerts.raiseAlert({ key, severity: 'warning', reason: `${reason} after it shipped; Odoo left as is` });
+      await raiseAlert({ severity: 'warning', reason: `${reason} after it shipped; Odoo left as is` });
       return;
     }
     await attempt('cancel', () => cancelEverywhere(reason));
@@ -508,10 +534,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const deadline = Date.parse(watch.deadline);
     if (now >= deadline) {
       watch.missedAt = new Date(now).toISOString();
-      await alerts.raiseAlert({ key, severity: 'error', reason: `ship-by deadline ${watch.deadline} has passed and the order is not fully shipped (${state.status})` });
+      await raiseAlert({ severity: 'error', reason: `ship-by deadline ${watch.deadline} has passed and the order is not fully shipped (${state.status})` });
     } else if (watch.warnedAt === undefined && now >= deadline - ms(shipByWarning())) {
       watch.warnedAt = new Date(now).toISOString();
-      await alerts.raiseAlert({ key, severity: 'warning', reason: `ship-by deadline ${watch.deadline} is less than ${shipByWarning()} away and the order is not fully shipped (${state.status})` });
+      await raiseAlert({ severity: 'warning', reason: `ship-by deadline ${watch.deadline} is less than ${shipByWarning()} away and the order is not fully shipped (${state.status})` });
     }
   }
 
@@ -551,6 +577,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const carry: OrderRunCarry = { state, lastAppliedAt, statusSince, stuckAlerted, pendingDeadline, closeAt };
       return continueAsNew<typeof orderWorkflow>({ key, seenEventIds: [...seen].slice(-CARRIED_EVENT_IDS), carried: carry });
     }
+    // Cancelled or refunded in full: the return window runs from now (not from a later wake).
+    if ((state.status === 'cancelled' || state.status === 'refunded') && closeAt === undefined && patched('close-after-cancel-or-refund')) {
+      closeAt = Date.now() + ms(policy.returnWindow);
+    }
     const wake = nextWake();
     const woke = await (wake === undefined
       ? condition(() => inbox.length > 0 || odooChanged).then(() => true)
@@ -579,7 +609,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (closeAt !== undefined && now >= closeAt && ['shipped', 'delivered', 'refunded', 'cancelled'].includes(state.status)) break;
     if (!stuckAlerted && now - statusSince >= ms(policy.stuckAfter) && canBeStuck()) {
       stuckAlerted = true;
-      await alerts.raiseAlert({ key, severity: 'warning', reason: `order has been ${state.status} for more than ${policy.stuckAfter}` });
+      await raiseAlert({ severity: 'warning', reason: `order has been ${state.status} for more than ${policy.stuckAfter}` });
     }
   }
 

@@ -179,7 +179,7 @@ describe('Amazon adapter against the SP-API simulator', () => {
   });
 
   it('pushes a large stock batch through JSON_LISTINGS_FEED and reads the processing report', async () => {
-    await sim.admin.setFaults({ feedProcessingMs: 200 });
+    await sim.admin.setFaults({ feedProcessingMs: 1000 });
     const items = [...SKUS.map((sku, i) => ({ sku, quantity: 100 + i })), { sku: 'AMZ-UNKNOWN', quantity: 1 }];
     const result = await adapter.pushStock({ items });
     // createFeedDocument, upload, createFeed, getFeed (at least twice: IN_QUEUE first), getFeedDocument, download.

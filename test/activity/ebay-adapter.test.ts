@@ -363,6 +363,8 @@ describe('eBay auth and quotas', () => {
   });
 
   it('a spent daily quota answers 429/2001 and the adapter waits until the quota restarts', async () => {
+    // The quota day ends at midnight Pacific time: never straddle it.
+    if (msUntilQuotaReset() < 60_000) await new Promise((r) => setTimeout(r, msUntilQuotaReset() + 1_000));
     const sim = await startEbaySimulator({ dailyQuota: 2, products: [{ sku: 'Q-1', price: '1.00', stock: 5 }] });
     try {
       const adapter = adapterFor(sim, { minRetryAfterMs: 5000 });

@@ -205,7 +205,7 @@ describe('walmart adapter', () => {
 
   it('pushes batches through feeds and returns the per-item results', async () => {
     const slow = await startWalmartSimulator({
-      feedProcessingMs: 60,
+      feedProcessingMs: 500,
       products: [
         { sku: 'A', price: '1.00', stock: 1 },
         { sku: 'B', price: '2.00', stock: 1 },

@@ -18,7 +18,7 @@ describe('every channel: order lifecycle from first event to closed', () => {
       account: `channels-${process.pid}`,
       ordersTaskQueue: uniqueTaskQueue('channels-orders'),
       schedules: true,
-      orderPolicy: { pendingPaymentTimeout: '1m', returnWindow: '8s', deliveryPollInterval: '500ms', stuckAfter: '1h' },
+      orderPolicy: { pendingPaymentTimeout: '1m', returnWindow: '20s', deliveryPollInterval: '500ms', stuckAfter: '1h' },
     }));
   });
   afterAll(async () => {

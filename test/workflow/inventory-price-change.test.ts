@@ -40,12 +40,10 @@ describe('an Odoo price change on a real Temporal server', () => {
       { model: 'product.product', domain: [['default_code', '=', SKU]], fields: ['product_tmpl_id'] },
       z.object({ id: z.number(), product_tmpl_id: z.tuple([z.number(), z.string()]) }),
     );
-    const changedAt = Date.now();
     await odoo.write({ model: 'product.template', ids: [variant!.product_tmpl_id[0]], values: { list_price: 30 } });
 
     // 30.00 + 10 % = 33.00 → 32.99.
     await eventually('the new price on Shopify', () => shopify.price(SKU), (p) => p !== null && Number(p) === 32.99, 15_000);
-    expect(Date.now() - changedAt).toBeLessThan(15_000);
     const sent = (await stack.odoo.admin.notifications()).filter((n) => n.body.event === 'price.changed');
     expect(sent.at(-1)).toMatchObject({ status: 200 });
     expect(Number(await woo.price(SKU))).toBe(1);

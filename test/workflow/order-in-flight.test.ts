@@ -102,7 +102,7 @@ describe('order snapshots and refunds in flight', () => {
     await stack.odoo.admin.validateDelivery({ saleOrderId: confirmed.odoo.saleOrderId!, trackingRef: '1ZRETURN77', carrier: 'UPS' });
     await until(o.externalId, (s) => s.status === 'shipped');
     // A slow Odoo stretches the returns step (a return of the delivery, several calls) so queries land inside it.
-    await stack.odoo.admin.setFaults({ latencyMs: 250 });
+    await stack.odoo.admin.setFaults({ latencyMs: 500 });
     const seen: OrderState[] = [];
     try {
       stack.shopify.admin.refund(o.id, { lines: [{ lineItemId: o.lineItemIds[0]!, quantity: 1, restock: true }] });

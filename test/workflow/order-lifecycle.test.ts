@@ -22,7 +22,7 @@ describe('order lifecycle', () => {
       ordersTaskQueue: uniqueTaskQueue('lifecycle-orders'),
       orderPolicy: {
         pendingPaymentTimeout: '3s',
-        returnWindow: '4s',
+        returnWindow: '10s',
         deliveryPollInterval: '500ms',
         stuckAfter: '1h',
         routing: { defaultWarehouse: 'WH', byCountry: { US: ['WH'] }, preferInStock: true },
@@ -52,7 +52,7 @@ describe('order lifecycle', () => {
     const confirmed = await until(o.externalId, (s) => s.status === 'confirmed');
     expect(confirmed.odoo).toMatchObject({ warehouse: 'WH', routingReason: 'country_in_stock' });
     await stack.odoo.admin.validateDelivery({ saleOrderId: confirmed.odoo.saleOrderId!, trackingRef: '1ZTRACK001', carrier: 'UPS' });
-    const shipped = await until(o.externalId, (s) => s.status === 'shipped');
+    const shipped = await until(o.externalId, (s) => s.shipments.length > 0);
     expect(shipped.shipments).toMatchObject([{ trackingNumber: '1ZTRACK001', carrier: 'UPS' }]);
     expect(stack.shopify.admin.fulfillments(o.id)).toMatchObject([{ trackingNumber: '1ZTRACK001', trackingCompany: 'UPS' }]);
     const handle = client.workflow.getHandle(orderWorkflowId(keyOf(o.externalId)));
@@ -94,7 +94,7 @@ describe('order lifecycle', () => {
     const o = place([{ sku: 'CAP-BLACK', quantity: 1, price: '15.00' }]);
     const confirmed = await until(o.externalId, (s) => s.status === 'confirmed');
     await stack.odoo.admin.validateDelivery({ saleOrderId: confirmed.odoo.saleOrderId!, trackingRef: '1ZTRACK002', carrier: 'UPS' });
-    await until(o.externalId, (s) => s.status === 'shipped');
+    await until(o.externalId, (s) => s.shipments.length > 0);
     stack.shopify.admin.cancelOrder(o.id, { reason: 'customer', refund: false });
     const after = await until(o.externalId, (s) => s.lastError?.type === 'CancelAfterShipment');
     expect(after.status).toBe('shipped');
@@ -139,7 +139,8 @@ describe('order lifecycle', () => {
 
   it('cancels a pending order that is never paid, without touching Odoo', async () => {
     const o = place([{ sku: 'TSHIRT-RED-M', quantity: 1, price: '19.99' }], 'pending');
-    await until(o.externalId, (s) => s.status === 'pending_payment');
+    // Three seconds of pending_payment; a slow first query may only see the cancellation that ends it.
+    await until(o.externalId, (s) => s.status === 'pending_payment' || s.status === 'cancelled');
     const handle = client.workflow.getHandle(orderWorkflowId(keyOf(o.externalId)));
     const result = await handle.result();
     expect(result.status).toBe('cancelled');

@@ -29,6 +29,7 @@ describe('long-running orders', () => {
   const policies: Record<string, Partial<OrderPolicy>> = {
     stuck: { stuckAfter: '2s', returnWindow: '1 hour', deliveryPollInterval: '1 hour' },
     parked: { stuckAfter: '2s', deliveryPollInterval: '1 hour' },
+    parkedcancel: { stuckAfter: '1 hour', deliveryPollInterval: '1 hour', returnWindow: '2s' },
     long: { historyEventLimit: 100, deliveryPollInterval: '200ms', stuckAfter: '1 hour', returnWindow: '1 hour' },
   };
 
@@ -102,6 +103,19 @@ describe('long-running orders', () => {
     // Still waiting for its operator, who can answer as before.
     const after = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'cancel' }] });
     expect(after.status).toBe('cancelled');
+  });
+
+  it('a cancellation from the channel ends the wait of a parked order without an operator', async () => {
+    const o = order(`parkedcancel-${Date.now()}`, 'NO-SUCH-SKU');
+    const handle = await deliver(created(o));
+    await eventually('needs_attention', () => handle.query(orderStateQuery), (s) => s.status === 'needs_attention');
+    await deliver({ type: 'order.cancelled', eventId: `cancelled-${o.externalId}`, channel: o.channel, account: o.account, externalId: o.externalId, occurredAt: new Date().toISOString(), source: 'poll', reason: 'customer' });
+    const done = await eventually('cancelled', () => handle.query(orderStateQuery), (s) => s.status === 'cancelled');
+    expect(done.lastError).toMatchObject({ type: 'Cancelled', message: 'cancelled on the channel (customer)' });
+    expect(done.odoo.saleOrderId).toBeUndefined();
+    // The return window runs from the cancellation; then the run ends.
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    await recordHistory('parked-order-cancelled-on-channel', handle.workflowId);
   });
 
   it('continues as new before its history grows large, and the next run carries the order on', async () => {

@@ -84,10 +84,8 @@ describe('Odoo notifications and returned goods', () => {
     const { stack } = channelRule;
     const o = place(stack, [{ sku: 'TSHIRT-BLUE-L', quantity: 1, price: '19.99' }]);
     const confirmed = await channelRule.until(o.externalId, (s) => s.status === 'confirmed');
-    const validatedAt = Date.now();
     await stack.odoo.admin.validateDelivery({ saleOrderId: confirmed.odoo.saleOrderId!, trackingRef: '1ZNOTIFY001', carrier: 'UPS' });
     const state = await channelRule.until(o.externalId, (s) => s.status === 'shipped', SOON_MS);
-    expect(Date.now() - validatedAt).toBeLessThan(SOON_MS);
     expect(state.shipments).toMatchObject([{ trackingNumber: '1ZNOTIFY001', carrier: 'UPS' }]);
     expect(stack.shopify.admin.fulfillments(o.id)).toMatchObject([{ trackingNumber: '1ZNOTIFY001', trackingCompany: 'UPS' }]);
     const sent = (await stack.odoo.admin.notifications()).filter((n) => n.body.event === 'delivery.done');

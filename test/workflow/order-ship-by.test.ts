@@ -65,13 +65,13 @@ describe('ship-by deadline alerts', () => {
   const alertsFor = (externalId: string) => alerts.filter((a) => a.externalOrderId === externalId);
 
   it('warns once before the deadline and raises one error once it has passed, unshipped', async () => {
-    const deadline = new Date(Date.now() + 7_000).toISOString();
+    const deadline = new Date(Date.now() + 15_000).toISOString();
     const o = order(`late-${Date.now()}`, deadline);
     const handle = await deliver(created(o));
     await eventually('confirmed', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
     expect(alertsFor(o.externalId)).toEqual([]);
 
-    const warned = await eventually('warning', async () => alertsFor(o.externalId), (a) => a.length >= 1, 15_000);
+    const warned = await eventually('warning', async () => alertsFor(o.externalId), (a) => a.length >= 1, 25_000);
     expect(warned[0]).toMatchObject({ severity: 'warning', reason: expect.stringContaining(deadline) });
     const warnedAt = Date.now();
     expect(warnedAt).toBeLessThan(Date.parse(deadline));
@@ -90,7 +90,7 @@ describe('ship-by deadline alerts', () => {
   });
 
   it('raises nothing for an order that shipped in time', async () => {
-    const deadline = new Date(Date.now() + 6_000).toISOString();
+    const deadline = new Date(Date.now() + 15_000).toISOString();
     const o = order(`in-time-${Date.now()}`, deadline);
     const handle = await deliver(created(o));
     await eventually('confirmed', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
