@@ -19,7 +19,7 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const taskQueue = env.ORDERS_TASK_QUEUE;
-  const spool = env.GATEWAY_SPOOL_DIR === 'off' ? undefined : createFileSpool(env.GATEWAY_SPOOL_DIR);
+  const spool = env.GATEWAY_SPOOL_DIR === 'off' ? undefined : createFileSpool(env.GATEWAY_SPOOL_DIR, { logger: logger.child({ component: 'spool' }) });
   const app = buildGateway({ client, adapters, logger, taskQueue, bodyLimit: env.GATEWAY_BODY_LIMIT, spool,
     // Stock changes only matter when stock sync runs (allocation rules); order notifications always do.
     odooEvents: env.ODOO_NOTIFY_SECRET ? { secrets: { main: env.ODOO_NOTIFY_SECRET }, stockSync: config.rules.allocation.length > 0 } : undefined,
@@ -31,7 +31,7 @@ export async function startGatewayApp(options: { env: Env; config: ChannelsConfi
         draining = true;
         spool
           .drain((event) => deliverEvent({ client, taskQueue }, event))
-          .then((r) => r.delivered > 0 && logger.info(r, 'spooled events forwarded to Temporal'))
+          .then((r) => (r.delivered > 0 || r.rejected > 0) && logger.info(r, 'spooled events forwarded to Temporal'))
           .catch((err: unknown) => logger.error({ err }, 'spool drain failed'))
           .finally(() => (draining = false));
       }, env.GATEWAY_SPOOL_RETRY_MS)

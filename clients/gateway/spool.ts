@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Logger } from '../../config/logger';
 import { ChannelEvent } from '../../domain';
 
 // When Temporal cannot take an event, the gateway still owes the channel a 2xx (WooCommerce never retries and
@@ -9,15 +10,22 @@ import { ChannelEvent } from '../../domain';
 export interface Spool {
   /** Durably stores events; resolves only once they are on disk. */
   add(events: ChannelEvent[]): void;
-  /** Forwards spooled events oldest first; stops at the first one Temporal refuses. */
-  drain(deliver: (event: ChannelEvent) => Promise<unknown>): Promise<{ delivered: number; remaining: number }>;
+  /**
+   * Forwards spooled events oldest first; stops at the first one Temporal refuses. A file that cannot be read as
+   * an event is moved to `rejected/` (kept for a person, never deleted) and the drain goes on.
+   */
+  drain(deliver: (event: ChannelEvent) => Promise<unknown>): Promise<{ delivered: number; rejected: number; remaining: number }>;
   size(): number;
 }
 
+/** Subfolder of the spool where unreadable event files are kept. */
+export const REJECTED_DIR = 'rejected';
+
 let sequence = 0;
 
-export function createFileSpool(dir: string): Spool {
+export function createFileSpool(dir: string, options: { logger?: Logger } = {}): Spool {
   mkdirSync(dir, { recursive: true });
+  const rejectedDir = join(dir, REJECTED_DIR);
   const files = () => readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   return {
     add(events) {
@@ -37,19 +45,35 @@ export function createFileSpool(dir: string): Spool {
     },
     async drain(deliver) {
       let delivered = 0;
+      let rejected = 0;
       const pending = files();
       for (const file of pending) {
         const path = join(dir, file);
-        const event = ChannelEvent.parse(JSON.parse(readFileSync(path, 'utf8')));
+        let event: ChannelEvent;
+        try {
+          event = ChannelEvent.parse(JSON.parse(readFileSync(path, 'utf8')));
+        } catch (err) {
+          // One bad file must not hold back every event behind it: set it aside for a person and go on.
+          rejected++;
+          const target = join(rejectedDir, file);
+          try {
+            mkdirSync(rejectedDir, { recursive: true });
+            renameSync(path, target);
+            options.logger?.error({ err, file, movedTo: target }, 'spooled event unreadable: moved aside, drain goes on');
+          } catch (moveErr) {
+            options.logger?.error({ err, moveErr, file }, 'spooled event unreadable and could not be moved aside: skipped');
+          }
+          continue;
+        }
         try {
           await deliver(event);
         } catch {
-          return { delivered, remaining: pending.length - delivered };
+          return { delivered, rejected, remaining: pending.length - delivered - rejected };
         }
         unlinkSync(path);
         delivered++;
       }
-      return { delivered, remaining: 0 };
+      return { delivered, rejected, remaining: 0 };
     },
     size: () => files().length,
   };

@@ -64,7 +64,7 @@ describe('gateway with Temporal unreachable', () => {
       const workflowId = orderWorkflowId({ channel: 'shopify', account, externalId: order.externalId });
       await expect(live.client.workflow.getHandle(workflowId).describe()).rejects.toThrow();
       const drained = await spool.drain((event) => deliverEvent({ client: live.client, taskQueue }, event));
-      expect(drained).toEqual({ delivered: 1, remaining: 0 });
+      expect(drained).toEqual({ delivered: 1, rejected: 0, remaining: 0 });
       expect(spool.size()).toBe(0);
       const description = await live.client.workflow.getHandle(workflowId).describe();
       expect(description.status.name).toBe('RUNNING');
