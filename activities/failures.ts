@@ -1,7 +1,7 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { FAILURE } from '../domain';
 import { ChannelError } from './marketplaces/errors';
-import { OdooError } from './odoo/types';
+import { OdooError, OrderRejectedError } from './odoo/types';
 
 /** Maps what clients throw to typed ApplicationFailures; anything unknown stays retryable. */
 export function toApplicationFailure(err: unknown): unknown {
@@ -19,6 +19,9 @@ export function toApplicationFailure(err: unknown): unknown {
       details: [{ odooName: err.odooName ?? null }],
       cause: err,
     });
+  }
+  if (err instanceof OrderRejectedError) {
+    return ApplicationFailure.create({ message: err.message, type: err.type, nonRetryable: true, cause: err });
   }
   if (err instanceof ChannelError) {
     const type = {

@@ -60,7 +60,7 @@ export async function eachLimited<T>(items: readonly T[], size: number, fn: (ite
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, lane));
 }
 
-export type InventoryOdoo = Pick<OdooOperations, 'readStock' | 'readPrices' | 'productsChangedSince'>;
+export type InventoryOdoo = Pick<OdooOperations, 'readStock' | 'readPrices' | 'productsChangedSince' | 'stockChangedSince'>;
 
 export interface InventoryActivityDeps {
   client: Client;
@@ -256,18 +256,29 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
       if (row) row[level.warehouse] = level.free;
     }
     const prices = new Map<string, Record<string, Money>>(skus.map((s) => [s, {}]));
+    const costs = new Map<string, Money>();
+    const problems = new Map<string, Record<string, string>>();
     for (const key of pricelists) {
       const rows = await deps.odoo.readPrices(key === '' ? { skus } : { skus, pricelist: /^\d+$/.test(key) ? Number(key) : key });
       for (const row of rows) {
         const entry = prices.get(row.sku);
-        if (entry) entry[key] = row.price;
+        if (!entry) continue;
+        costs.set(row.sku, row.cost);
+        if (row.price) entry[key] = row.price;
+        else problems.set(row.sku, { ...problems.get(row.sku), [key]: row.problem ?? 'no price' });
       }
     }
     return skus
       .filter((sku) => Object.keys(free.get(sku) ?? {}).length > 0)
       .map((sku) => ({
         stock: { sku, free: free.get(sku)!, observedAt, source: 'read' as const },
-        prices: { sku, prices: prices.get(sku)!, observedAt },
+        prices: {
+          sku,
+          prices: prices.get(sku)!,
+          ...(costs.has(sku) ? { cost: costs.get(sku)! } : {}),
+          ...(problems.has(sku) ? { problems: problems.get(sku)! } : {}),
+          observedAt,
+        },
       }));
   }
 
@@ -279,7 +290,7 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
 
   async function deliverReading(reading: OdooSkuReading, source: OdooStockChange['source']): Promise<void> {
     await signalInventory(deps, { sku: reading.stock.sku, signal: odooStockSignal, arg: { ...reading.stock, source } });
-    if (Object.keys(reading.prices.prices).length > 0) {
+    if (Object.keys(reading.prices.prices).length > 0 || reading.prices.problems) {
       await deps.client.workflow.getHandle(inventoryWorkflowId(reading.stock.sku)).signal(odooPriceSignal, reading.prices);
     }
   }
@@ -348,13 +359,15 @@ export function createInventoryActivities(deps: InventoryActivityDeps) {
     },
 
     /**
-     * write_date safety net: products changed in the last `lookbackMs` are read again and handed to their
-     * workflows. Overlapping windows are harmless (older observations are dropped by the workflow).
+     * write_date safety net: SKUs whose stock (quants, moves) or product record changed in the last `lookbackMs`
+     * are read again and handed to their workflows. Odoo does not write the product when stock moves, so the
+     * stock records are what find a lost stock notification; the product's own write_date finds new products and
+     * SKU changes. Overlapping windows are harmless (older observations are dropped by the workflow).
      */
     async pollOdooChanges(input: { lookbackMs: number }): Promise<{ changed: number }> {
       const since = new Date(Date.now() - input.lookbackMs).toISOString();
-      const changed = await deps.odoo.productsChangedSince({ since });
-      const skus = [...new Set(changed.flatMap((c) => (c.sku ? [c.sku] : [])))];
+      const [stock, products] = await Promise.all([deps.odoo.stockChangedSince({ since }), deps.odoo.productsChangedSince({ since })]);
+      const skus = [...new Set([...stock, ...products].flatMap((c) => (c.sku ? [c.sku] : [])))];
       await eachLimited(await readInChunks(skus), FANOUT_CONCURRENCY, (reading) => deliverReading(reading, 'poll'));
       return { changed: skus.length };
     },

@@ -61,6 +61,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       attempt: info.attempt,
     });
   };
+  // The account's tolerance, read where loadOrderPolicy reads the policy: the workflow need not pass it.
+  const totalTolerance = (key: OrderKey): string => (deps.policyFor?.(key) ?? DEFAULT_ORDER_POLICY).totalTolerance;
+  const checkTotal = async (key: OrderKey, saleOrderId: number, order: CanonicalOrder): Promise<void> => {
+    const total = await deps.odoo.checkSaleOrderTotal({ saleOrderId, order, tolerance: totalTolerance(key) });
+    log(key).info({ saleOrderId, odooTotal: total.odoo, expectedTotal: total.expected }, 'sale order total checked');
+  };
   return withFailureMapping({
     async loadOrderPolicy(input: { key: OrderKey }): Promise<OrderPolicy> {
       const policy = deps.policyFor?.(input.key) ?? DEFAULT_ORDER_POLICY;
@@ -81,6 +87,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     async ensureSaleOrder(input: { key: OrderKey; order: CanonicalOrder; customer: CustomerIds; warehouseCode?: string }): Promise<SaleOrderRef> {
       const ref = await deps.odoo.ensureSaleOrder(input);
       log(input.key).info({ saleOrderId: ref.saleOrderId, created: ref.created }, ref.created ? 'sale order created' : 'sale order found by binding');
+      // A found order is compared again: the retry after a person corrected it in Odoo passes here.
+      await checkTotal(input.key, ref.saleOrderId, input.order);
       return ref;
     },
     async confirmSaleOrder(input: { key: OrderKey; saleOrderId: number }): Promise<SaleOrderRef> {
@@ -89,8 +97,12 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       return ref;
     },
     async updateSaleOrder(input: { key: OrderKey; saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef> {
-      const ref = await deps.odoo.updateSaleOrderLines({ saleOrderId: input.saleOrderId, order: input.order });
-      log(input.key).info({ saleOrderId: ref.saleOrderId }, 'sale order updated from an edit');
+      const { key, saleOrderId, order } = input;
+      // No address on the edit means the channel did not disclose it, not that it was removed: keep Odoo's.
+      if (order.shippingAddress) await deps.odoo.updateDeliveryAddress({ saleOrderId, address: order.shippingAddress });
+      const ref = await deps.odoo.updateSaleOrderLines({ saleOrderId, order });
+      log(key).info({ saleOrderId: ref.saleOrderId }, 'sale order updated from an edit');
+      await checkTotal(key, saleOrderId, order);
       return ref;
     },
     async cancelSaleOrder(input: { key: OrderKey; saleOrderId: number }): Promise<SaleOrderRef> {

@@ -8,6 +8,7 @@ export const ORDER_POLICY_DEFAULTS = {
   stuckAfter: '2 days',
   feedsInventory: false,
   shipByWarning: '12 hours',
+  totalTolerance: '0.01',
   returns: { rule: 'channel' },
   historyEventLimit: 5000,
 } as const;

@@ -53,6 +53,14 @@ export const OrderPolicy = z
     routing: RoutingRule.optional(),
     /** An unshipped order raises a warning this long before the channel's ship-by deadline (and an error after it). */
     shipByWarning: DurationText.default(ORDER_POLICY_DEFAULTS.shipByWarning),
+    /**
+     * How far Odoo's sale order total may be from the channel's (order currency, e.g. "0.01") before the order
+     * stops for a person (TaxMismatch); checked after the sale order is created or edited.
+     */
+    totalTolerance: z
+      .string({ error: 'a non-negative decimal amount in quotes, e.g. "0.01"' })
+      .regex(/^\d+(\.\d+)?$/, 'a non-negative decimal amount in quotes, e.g. "0.01"')
+      .default(ORDER_POLICY_DEFAULTS.totalTolerance),
     /** Returned goods of refunds: restock or write off. */
     returns: ReturnsRule.default({ ...ORDER_POLICY_DEFAULTS.returns }),
     /** A run continues as new once its history has this many events (Temporal warns at 10,240, stops at 51,200). */

@@ -1,5 +1,6 @@
 import { type Channel } from './channels';
-import { type Money, minorDigits, fromScaled, toScaled } from './decimal';
+import { type Money, minorDigits } from './decimal';
+import { type Fraction, ONE, HALF, HUNDRED, decimal, add, sub, mul, div, compare, floorDiv, show } from './fraction';
 
 // Per-channel price rules as pure functions. All arithmetic is on exact fractions of big integers; the
 // only rounding is the rule's own rounding step (and, for mode `none`, the currency's minor unit).
@@ -10,7 +11,8 @@ import { type Money, minorDigits, fromScaled, toScaled } from './decimal';
 //   3. round    with the rule's rounding (none / nearest / up / down to a step, or charm endings);
 //   4. floor    if the rounded price is below the minimum price or the minimum margin over cost, the price
 //               becomes the smallest price on the rounding grid that is at or above that floor.
-// A rule that still ends at zero or below throws: listing an item for nothing is never what was meant.
+// A rule that still ends at zero or below throws: listing an item for nothing is never what was meant. So does a
+// margin rule without a cost above 0 (Odoo's standard_price unset): the margin cannot be checked.
 
 export type RoundingDirection = 'nearest' | 'up' | 'down';
 
@@ -39,7 +41,10 @@ export interface PriceRule {
   rounding: Rounding;
   /** Lowest price allowed, in the channel currency. */
   minPrice?: string;
-  /** Lowest gross margin allowed, as a percent of the selling price: (price − cost) / price >= this. */
+  /**
+   * Lowest gross margin allowed, as a percent of the selling price: (price − cost) / price >= this. The cost is
+   * Odoo's standard_price; without one above 0 the channel gets no price.
+   */
   minMarginPercent?: string;
 }
 
@@ -54,7 +59,7 @@ export interface ApplyPriceRuleInput {
   base: Money;
   rule: PriceRule;
   rates: RateTable;
-  /** Odoo cost of one unit; needed for minMarginPercent. */
+  /** Odoo cost of one unit (standard_price, company currency); minMarginPercent needs one above 0. */
   cost?: Money;
 }
 
@@ -86,7 +91,12 @@ export function priceSteps(input: ApplyPriceRuleInput): PriceSteps {
   let floor: Fraction | undefined;
   if (rule.minPrice !== undefined) floor = decimal(rule.minPrice);
   if (rule.minMarginPercent !== undefined) {
-    if (!input.cost) throw new RangeError(`price rule ${rule.channel}/${rule.account} has minMarginPercent but no cost was given`);
+    // No cost, no margin to keep: the channel gets no price rather than one that may sell at a loss.
+    const where = `price rule ${rule.channel}/${rule.account} has minMarginPercent ${rule.minMarginPercent}`;
+    if (!input.cost) throw new RangeError(`${where} but no cost was given (Odoo's standard_price): no price until there is one`);
+    if (decimal(input.cost.amount).n <= 0n) {
+      throw new RangeError(`${where} but the cost is ${input.cost.amount} ${input.cost.currency} (Odoo's standard_price is not set): no price until it is`);
+    }
     const cost = convert(decimal(input.cost.amount), input.cost.currency, rule.currency, rates);
     // price >= cost / (1 − m/100)
     const byMargin = div(cost, sub(ONE, div(decimal(rule.minMarginPercent), HUNDRED)));
@@ -201,59 +211,4 @@ function checkRule(rule: PriceRule, digits: number): void {
       if (ending.n < 0n || compare(ending, period) >= 0) throw new RangeError(`${where}: charm ending ${e} must be in [0, ${r.period})`);
     }
   }
-}
-
-// Exact fractions n/d with d > 0. Amounts stay exact until the rule's rounding.
-interface Fraction {
-  n: bigint;
-  d: bigint;
-}
-
-const ONE: Fraction = { n: 1n, d: 1n };
-const HALF: Fraction = { n: 1n, d: 2n };
-const HUNDRED: Fraction = { n: 100n, d: 1n };
-
-function decimal(text: string): Fraction {
-  const scale = text.trim().split('.')[1]?.length ?? 0;
-  return { n: toScaled(text, scale), d: 10n ** BigInt(scale) };
-}
-
-function add(a: Fraction, b: Fraction): Fraction {
-  return { n: a.n * b.d + b.n * a.d, d: a.d * b.d };
-}
-
-function sub(a: Fraction, b: Fraction): Fraction {
-  return add(a, { n: -b.n, d: b.d });
-}
-
-function mul(a: Fraction, b: Fraction): Fraction {
-  return { n: a.n * b.n, d: a.d * b.d };
-}
-
-function div(a: Fraction, b: Fraction): Fraction {
-  if (b.n === 0n) throw new RangeError('division by zero');
-  const sign = b.n < 0n ? -1n : 1n;
-  return { n: a.n * b.d * sign, d: a.d * b.n * sign };
-}
-
-function compare(a: Fraction, b: Fraction): number {
-  const diff = a.n * b.d - b.n * a.d;
-  return diff < 0n ? -1 : diff > 0n ? 1 : 0;
-}
-
-/** floor(a / b) as an integer, b > 0. */
-function floorDiv(a: Fraction, b: Fraction): bigint {
-  const q = div(a, b);
-  const whole = q.n / q.d;
-  return q.n < 0n && whole * q.d !== q.n ? whole - 1n : whole;
-}
-
-/** Decimal text with `digits` places, half away from zero. */
-function show(value: Fraction, digits: number): string {
-  const factor = 10n ** BigInt(digits);
-  const scaled = value.n * factor;
-  const abs = scaled < 0n ? -scaled : scaled;
-  let q = abs / value.d;
-  if ((abs % value.d) * 2n >= value.d) q += 1n;
-  return fromScaled(scaled < 0n ? -q : q, digits);
 }

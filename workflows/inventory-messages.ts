@@ -20,6 +20,10 @@ export interface OdooStockChange {
 export interface OdooPriceChange {
   sku: string;
   prices: Record<string, Money>;
+  /** Odoo's cost (standard_price) in the company currency, for margin floors; absent in readings made before it was read. */
+  cost?: Money;
+  /** Pricelists (same keys) that give no price, and why (a currency without a rate in Odoo, say). */
+  problems?: Record<string, string>;
   observedAt: string;
 }
 
@@ -105,6 +109,9 @@ export interface InventoryState {
   free: Record<string, number> | null;
   stockObservedAt: string;
   prices: Record<string, Money>;
+  /** From the same reading as `prices`. */
+  cost?: Money;
+  priceProblems?: Record<string, string>;
   pricesObservedAt: string;
   /** Sold on a channel, not yet reserved in Odoo, by order workflow id. */
   pending: Record<string, { channel: ChannelKey; quantity: number }>;

@@ -25,6 +25,7 @@ import {
   type InventoryState,
   type InventoryWorkflowInput,
   inventoryStateQuery,
+  type OdooPriceChange,
   type OdooStockChange,
   type PricesChanged,
   odooPriceSignal,
@@ -115,8 +116,7 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   setHandler(odooPriceSignal, (change) => {
     signals += 1;
     if (state.pricesObservedAt !== '' && change.observedAt < state.pricesObservedAt) return;
-    state.prices = { ...change.prices };
-    state.pricesObservedAt = change.observedAt;
+    takePrices(state, change);
     dirty = true;
   });
   setHandler(channelSaleSignal, (sale) => {
@@ -228,6 +228,17 @@ export async function inventoryWorkflow(input: InventoryWorkflowInput): Promise<
   }
 }
 
+/** Prices, cost and pricelist problems of one Odoo reading replace the last ones together. */
+function takePrices(state: InventoryState, change: OdooPriceChange): void {
+  state.prices = { ...change.prices };
+  state.pricesObservedAt = change.observedAt;
+  // Readings recorded before the cost was read have none: a margin rule then gives no price, as it did.
+  if (change.cost) state.cost = change.cost;
+  else delete state.cost;
+  if (change.problems) state.priceProblems = { ...change.problems };
+  else delete state.priceProblems;
+}
+
 function note(state: InventoryState, problem: string): void {
   state.problems = [...state.problems.slice(-9), problem];
 }
@@ -246,10 +257,7 @@ async function readOdoo(state: InventoryState): Promise<void> {
       state.free = reading.stock.free;
       state.stockObservedAt = reading.stock.observedAt;
     }
-    if (state.pricesObservedAt === '' || reading.prices.observedAt >= state.pricesObservedAt) {
-      state.prices = reading.prices.prices;
-      state.pricesObservedAt = reading.prices.observedAt;
-    }
+    if (state.pricesObservedAt === '' || reading.prices.observedAt >= state.pricesObservedAt) takePrices(state, reading.prices);
   } else if (state.free === null) {
     state.free = {};
     note(state, `${state.sku} is not in Odoo`);
@@ -307,11 +315,16 @@ async function publish(state: InventoryState, rules: SkuRules, force: boolean, k
   if (rules.rates) {
     for (const rule of rules.prices) {
       const key = channelKey(rule.channel, rule.account);
-      const base = state.prices[rule.pricelist === undefined ? '' : String(rule.pricelist)];
-      if (!base) continue;
+      const pricelist = rule.pricelist === undefined ? '' : String(rule.pricelist);
+      const base = state.prices[pricelist];
+      if (!base) {
+        const why = state.priceProblems?.[pricelist];
+        if (why) note(state, `price for ${key}: ${why}`);
+        continue;
+      }
       let price: Money;
       try {
-        price = applyPriceRule({ base, rule, rates: rules.rates });
+        price = applyPriceRule({ base, rule, rates: rules.rates, ...(state.cost ? { cost: state.cost } : {}) });
       } catch (err) {
         note(state, `price for ${key}: ${failureMessage(err)}`);
         continue;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Address, type CanonicalOrder, type OrderKey, money, moneyEquals, multiplyMoney, ODOO_BINDING_MODULE, odooClientOrderRef, odooOrderBindingName } from '../../domain';
+import { type Address, type CanonicalOrder, FAILURE, type OrderKey, money, moneyEquals, multiplyMoney, numberToDecimal, ODOO_BINDING_MODULE, odooClientOrderRef, odooOrderBindingName } from '../../domain';
 import { type OdooClient, type OdooDomain } from './client';
 import { Many2one, m2oId, m2oName, OdooString, str } from './schemas';
 import {
@@ -8,9 +8,14 @@ import {
   type DeliveryInfo,
   OdooError,
   type OdooOperations,
+  OrderRejectedError,
   type ProductInfo,
+  type ProductPrice,
   type SaleOrderRef,
+  type SaleOrderTotal,
 } from './types';
+import { type OdooPricelist, type PricelistRule, pricelistPrice } from './pricelist';
+import { compareTotals, totalMismatchMessage } from './totals';
 import { fromOdooAmount, fromOdooDatetime, percentOf, toOdooAmount, toOdooDatetime } from './wire';
 
 // Idempotent order operations over the low-level client. Every create is preceded by a search, and the
@@ -19,7 +24,12 @@ import { fromOdooAmount, fromOdooDatetime, percentOf, toOdooAmount, toOdooDateti
 export interface OdooOperationsOptions {
   /** Service product used for shipping charges (default SHIPPING). */
   shippingSku?: string;
+  /** Rows per page when a poll lists written stock records (default 1,000); tests lower it. */
+  pollPageSize?: number;
 }
+
+/** Products per read when product ids are mapped to SKUs. */
+const SKU_READ_BATCH = 500;
 
 const OrderRow = z.object({ id: z.number().int(), name: z.string(), state: z.string() }).passthrough();
 const BindingRow = z.object({ id: z.number().int(), res_id: z.number().int() });
@@ -43,26 +53,42 @@ function isMissingRecord(err: unknown): boolean {
 
 export function createOdooOrderOperations(client: OdooClient, options: OdooOperationsOptions = {}): OdooOperations {
   const shippingSku = options.shippingSku ?? 'SHIPPING';
-  const countryIds = new Map<string, number | false>();
-  let companyCurrency: Promise<string> | undefined;
+  const pollPageSize = Math.max(1, options.pollPageSize ?? 1000);
+  const countryIds = new Map<string, number>();
+  let companyRow: Promise<{ id?: number; currency: string }> | undefined;
 
-  async function countryId(code: string): Promise<number | false> {
-    if (!countryIds.has(code)) {
-      const [id] = await client.search({ model: 'res.country', domain: [['code', '=', code]], limit: 1 });
-      countryIds.set(code, id ?? false);
+  /**
+   * The address's res.country. One Odoo does not know is refused rather than written as no country; only found
+   * ids are kept, so a retry after a person adds the country finds it.
+   */
+  async function countryId(address: Address): Promise<number> {
+    const code = address.countryCode;
+    const known = countryIds.get(code);
+    if (known !== undefined) return known;
+    const [id] = await client.search({ model: 'res.country', domain: [['code', '=', code]], limit: 1 });
+    if (id === undefined) {
+      throw new OrderRejectedError(
+        `Odoo has no country with code ${code} (address of ${address.name}, ${address.city}): add it in Contacts > Configuration > Countries, then retry`,
+        FAILURE.addressRejected,
+      );
     }
-    return countryIds.get(code)!;
+    countryIds.set(code, id);
+    return id;
   }
 
-  function currencyOfCompany(): Promise<string> {
-    companyCurrency ??= client
-      .searchRead({ model: 'res.company', domain: [], fields: ['currency_id'], limit: 1, order: 'id' }, z.object({ currency_id: Many2one }))
-      .then((rows) => m2oName(rows[0]?.currency_id ?? false) ?? 'USD')
+  function company(): Promise<{ id?: number; currency: string }> {
+    companyRow ??= client
+      .searchRead({ model: 'res.company', domain: [], fields: ['currency_id'], limit: 1, order: 'id' }, z.object({ id: z.number().int(), currency_id: Many2one }))
+      .then((rows) => ({ id: rows[0]?.id, currency: m2oName(rows[0]?.currency_id ?? false) ?? 'USD' }))
       .catch((err: unknown) => {
-        companyCurrency = undefined;
+        companyRow = undefined;
         throw err;
       });
-    return companyCurrency;
+    return companyRow;
+  }
+
+  async function currencyOfCompany(): Promise<string> {
+    return (await company()).currency;
   }
 
   async function addressValues(address: Address): Promise<Record<string, unknown>> {
@@ -71,7 +97,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
       street2: address.street2 ?? false,
       city: address.city,
       zip: address.postalCode ?? false,
-      country_id: await countryId(address.countryCode),
+      country_id: await countryId(address),
       phone: address.phone ?? false,
     };
   }
@@ -325,16 +351,22 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return ref;
   }
 
+  /** Refuses edits to a locked, cancelled or already (partly) delivered order. */
+  async function editableOrder(saleOrderId: number): Promise<SaleOrderRef> {
+    const before = await mustOrderRef(saleOrderId);
+    if (before.state === 'cancel' || before.locked) throw new OdooError(`sale order ${before.name} is ${before.locked ? 'locked' : 'cancelled'}; edit refused`, 'business');
+    const delivered = (await readDeliveries({ saleOrderId })).some((d) => d.state === 'done');
+    if (delivered) throw new OdooError(`sale order ${before.name} has a validated delivery; edit refused`, 'business');
+    return before;
+  }
+
   /**
    * Brings a draft or confirmed order's lines in line with an edited channel order: quantities written per
    * product, new products added, removed ones set to 0 (Odoo does not delete confirmed lines). Running it
    * twice writes the same values. Refuses locked, cancelled or already delivered orders.
    */
   async function updateSaleOrderLines({ saleOrderId, order }: { saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef> {
-    const before = await mustOrderRef(saleOrderId);
-    if (before.state === 'cancel' || before.locked) throw new OdooError(`sale order ${before.name} is ${before.locked ? 'locked' : 'cancelled'}; edit refused`, 'business');
-    const delivered = (await readDeliveries({ saleOrderId })).some((d) => d.state === 'done');
-    if (delivered) throw new OdooError(`sale order ${before.name} has a validated delivery; edit refused`, 'business');
+    await editableOrder(saleOrderId);
     const wanted = await orderLineCommands(order);
     const rows = await client.searchRead(
       { model: 'sale.order.line', domain: [['order_id', '=', saleOrderId]], fields: ['product_id', 'product_uom_qty'] },
@@ -351,11 +383,53 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
         continue;
       }
       kept.add(row.id);
-      if (row.product_uom_qty !== values.product_uom_qty) commands.push([1, row.id, { product_uom_qty: values.product_uom_qty, price_unit: values.price_unit }]);
+      // The discount too: Odoo keeps a percentage of the line's gross, and the channel's amount over a new quantity is another one.
+      if (row.product_uom_qty !== values.product_uom_qty) {
+        commands.push([1, row.id, { product_uom_qty: values.product_uom_qty, price_unit: values.price_unit, discount: values.discount ?? 0 }]);
+      }
     }
     for (const row of rows) if (!kept.has(row.id) && row.product_uom_qty !== 0) commands.push([1, row.id, { product_uom_qty: 0 }]);
     if (commands.length > 0) await client.write({ model: 'sale.order', ids: [saleOrderId], values: { order_line: commands } });
     return mustOrderRef(saleOrderId);
+  }
+
+  /**
+   * Ships a draft or confirmed, undelivered order to `address`: the customer's delivery contact for it (found or
+   * created as the import does) becomes partner_shipping_id, and its open deliveries follow.
+   */
+  async function updateDeliveryAddress({ saleOrderId, address }: { saleOrderId: number; address: Address }): Promise<SaleOrderRef> {
+    const before = await editableOrder(saleOrderId);
+    const [row] = await client.read(
+      { model: 'sale.order', ids: [saleOrderId], fields: ['partner_id', 'partner_shipping_id'] },
+      z.object({ id: z.number().int(), partner_id: Many2one, partner_shipping_id: Many2one }),
+    );
+    const customer = row ? m2oId(row.partner_id) : undefined;
+    if (!row || customer === undefined) throw new OdooError(`sale order ${before.name} has no customer`, 'business');
+    const shipTo = await ensureChild(customer, 'delivery', address);
+    if (m2oId(row.partner_shipping_id) !== shipTo) await client.write({ model: 'sale.order', ids: [saleOrderId], values: { partner_shipping_id: shipTo } });
+    // Odoo leaves a confirmed order's open deliveries with their partner (sale_stock only puts a "you should
+    // probably update the partner" activity on them), and the warehouse ships to the delivery's partner: so they
+    // are moved here. Done and cancelled ones keep the address they had.
+    const open = await client.search({
+      model: 'stock.picking',
+      domain: [['sale_id', '=', saleOrderId], ['picking_type_code', '=', 'outgoing'], ['state', 'not in', ['done', 'cancel']], ['partner_id', '!=', shipTo]],
+      order: 'id',
+    });
+    if (open.length > 0) await client.write({ model: 'stock.picking', ids: open, values: { partner_id: shipTo } });
+    return mustOrderRef(saleOrderId);
+  }
+
+  async function checkSaleOrderTotal({ saleOrderId, order, tolerance }: { saleOrderId: number; order: CanonicalOrder; tolerance: string }): Promise<SaleOrderTotal> {
+    const [row] = await client.read(
+      { model: 'sale.order', ids: [saleOrderId], fields: ['name', 'state', 'amount_total', 'currency_id'] },
+      z.object({ id: z.number().int(), name: z.string(), state: z.string(), amount_total: z.number(), currency_id: Many2one }),
+    );
+    if (!row) throw new OdooError(`sale.order ${saleOrderId} does not exist`, 'business', 'odoo.exceptions.MissingError');
+    const odoo = fromOdooAmount(row.amount_total, m2oName(row.currency_id) ?? (await currencyOfCompany()));
+    const compared = compareTotals({ odoo, order, tolerance });
+    // A cancelled order bills nothing: its total no longer matters.
+    if (!compared.within && row.state !== 'cancel') throw new OrderRejectedError(totalMismatchMessage(row.name, odoo, order, compared, tolerance), FAILURE.taxMismatch);
+    return { saleOrderId, name: row.name, odoo, expected: compared.expected };
   }
 
   async function confirmSaleOrder({ saleOrderId }: { saleOrderId: number }): Promise<SaleOrderRef> {
@@ -378,12 +452,16 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
   }
 
   async function skuMap(productIds: number[]): Promise<Map<number, string | undefined>> {
-    if (productIds.length === 0) return new Map();
-    const rows = await client.read(
-      { model: 'product.product', ids: [...new Set(productIds)], fields: ['default_code'], context: { active_test: false } },
-      z.object({ id: z.number().int(), default_code: OdooString }),
-    );
-    return new Map(rows.map((r) => [r.id, str(r.default_code)]));
+    const ids = [...new Set(productIds)];
+    const skus = new Map<number, string | undefined>();
+    for (let i = 0; i < ids.length; i += SKU_READ_BATCH) {
+      const rows = await client.read(
+        { model: 'product.product', ids: ids.slice(i, i + SKU_READ_BATCH), fields: ['default_code'], context: { active_test: false } },
+        z.object({ id: z.number().int(), default_code: OdooString }),
+      );
+      for (const r of rows) skus.set(r.id, str(r.default_code));
+    }
+    return skus;
   }
 
   async function readDeliveries({ saleOrderId }: { saleOrderId: number }): Promise<DeliveryInfo[]> {
@@ -724,49 +802,194 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return levels;
   }
 
-  async function readPrices({ skus, pricelist }: { skus: string[]; pricelist?: number | string }) {
-    const rows = await productRows([['default_code', 'in', skus]]);
-    const companyCur = await currencyOfCompany();
-    type Item = { applied_on: string; product_id: z.infer<typeof Many2one>; product_tmpl_id: z.infer<typeof Many2one>; compute_price: string; fixed_price: number; percent_price: number; min_quantity: number };
-    let items: Item[] = [];
-    let currency = companyCur;
-    if (pricelist !== undefined) {
-      const [list] = await client.searchRead(
-        { model: 'product.pricelist', domain: typeof pricelist === 'number' ? [['id', '=', pricelist]] : [['name', '=', pricelist]], fields: ['currency_id'], limit: 1 },
-        z.object({ id: z.number().int(), currency_id: Many2one }),
-      );
-      if (!list) throw new OdooError(`pricelist ${String(pricelist)} not found`, 'business');
-      currency = m2oName(list.currency_id) ?? companyCur;
-      items = await client.searchRead(
+  const PriceRow = z.object({
+    id: z.number().int(),
+    default_code: OdooString,
+    lst_price: z.number(),
+    standard_price: z.number(),
+    product_tmpl_id: Many2one,
+    categ_id: Many2one,
+  });
+  const PricelistRow = z.object({ id: z.number().int(), name: z.string(), currency_id: Many2one });
+  const OdooDatetimeOrFalse = z.union([z.string(), z.literal(false)]);
+  const Amount = z.number().optional();
+  const ItemRow = z.object({
+    id: z.number().int(),
+    pricelist_id: Many2one,
+    applied_on: z.string(),
+    product_id: Many2one,
+    product_tmpl_id: Many2one,
+    categ_id: Many2one,
+    min_quantity: z.number(),
+    date_start: OdooDatetimeOrFalse,
+    date_end: OdooDatetimeOrFalse,
+    compute_price: z.string(),
+    base: z.string().optional(),
+    base_pricelist_id: Many2one.optional(),
+    fixed_price: Amount,
+    percent_price: Amount,
+    price_discount: Amount,
+    price_round: Amount,
+    price_surcharge: Amount,
+    price_min_margin: Amount,
+    price_max_margin: Amount,
+  });
+  /** Pricelist rule fields the computation uses; later releases drop some (percent_price), so fields_get says which to read. */
+  const ITEM_FIELDS = Object.keys(ItemRow.shape).filter((f) => f !== 'id');
+  let itemFields: Promise<string[]> | undefined;
+
+  function pricelistItemFields(): Promise<string[]> {
+    itemFields ??= client
+      .call({ model: 'product.pricelist.item', method: 'fields_get', params: { attributes: ['type'] } }, z.record(z.string(), z.unknown()))
+      .then((known) => ITEM_FIELDS.filter((f) => f in known))
+      .catch((err: unknown) => {
+        itemFields = undefined;
+        throw err;
+      });
+    return itemFields;
+  }
+
+  function toRule(row: z.infer<typeof ItemRow>): PricelistRule {
+    const amount = (v: number | undefined) => numberToDecimal(v ?? 0);
+    const category = row.categ_id === false ? {} : { categoryId: row.categ_id[0], categoryName: row.categ_id[1] };
+    return {
+      id: row.id,
+      appliedOn: row.applied_on,
+      ...(m2oId(row.product_id) !== undefined ? { productId: m2oId(row.product_id) } : {}),
+      ...(m2oId(row.product_tmpl_id) !== undefined ? { templateId: m2oId(row.product_tmpl_id) } : {}),
+      ...category,
+      minQuantity: row.min_quantity,
+      ...(row.date_start !== false ? { dateStart: row.date_start } : {}),
+      ...(row.date_end !== false ? { dateEnd: row.date_end } : {}),
+      computePrice: row.compute_price,
+      base: row.base ?? 'list_price',
+      ...(m2oId(row.base_pricelist_id ?? false) !== undefined ? { basePricelistId: m2oId(row.base_pricelist_id ?? false) } : {}),
+      fixedPrice: amount(row.fixed_price),
+      percentPrice: amount(row.percent_price),
+      priceDiscount: amount(row.price_discount),
+      priceRound: amount(row.price_round),
+      priceSurcharge: amount(row.price_surcharge),
+      priceMinMargin: amount(row.price_min_margin),
+      priceMaxMargin: amount(row.price_max_margin),
+    };
+  }
+
+  /**
+   * The pricelist and every pricelist its rules are based on, with the rules that can concern these products
+   * (their variant, their template, or none). Archived rules and base pricelists count, as in Odoo's own search.
+   */
+  async function readPricelists(pricelist: number | string, products: { id: number; templateId?: number }[]) {
+    const [first] = await client.searchRead(
+      { model: 'product.pricelist', domain: typeof pricelist === 'number' ? [['id', '=', pricelist]] : [['name', '=', pricelist]], fields: ['name', 'currency_id'], limit: 1 },
+      PricelistRow,
+    );
+    if (!first) throw new OdooError(`pricelist ${String(pricelist)} not found`, 'business');
+    const { currency: companyCurrency } = await company();
+    const fields = await pricelistItemFields();
+    const templateIds = [...new Set(products.flatMap((p) => (p.templateId === undefined ? [] : [p.templateId])))];
+    const lists = new Map<number, OdooPricelist>();
+    const currencyIds = new Map<string, number>();
+    for (let wave = [first]; wave.length > 0; ) {
+      for (const row of wave) {
+        const currency = m2oName(row.currency_id) ?? companyCurrency;
+        if (row.currency_id !== false) currencyIds.set(currency, row.currency_id[0]);
+        lists.set(row.id, { id: row.id, name: row.name, currency, rules: [] });
+      }
+      const items = await client.searchRead(
         {
           model: 'product.pricelist.item',
-          domain: [['pricelist_id', '=', list.id]],
-          fields: ['applied_on', 'product_id', 'product_tmpl_id', 'compute_price', 'fixed_price', 'percent_price', 'min_quantity'],
+          domain: [
+            ['pricelist_id', 'in', wave.map((w) => w.id)],
+            '|', ['product_tmpl_id', '=', false], ['product_tmpl_id', 'in', templateIds],
+            '|', ['product_id', '=', false], ['product_id', 'in', products.map((p) => p.id)],
+          ],
+          fields,
           order: 'id',
+          context: { active_test: false },
         },
-        z.object({ applied_on: z.string(), product_id: Many2one, product_tmpl_id: Many2one, compute_price: z.string(), fixed_price: z.number(), percent_price: z.number(), min_quantity: z.number() }),
+        ItemRow,
       );
+      for (const item of items) lists.get(m2oId(item.pricelist_id) ?? 0)?.rules.push(toRule(item));
+      const next = [...new Set(items.flatMap((i) => (i.base === 'pricelist' ? (m2oId(i.base_pricelist_id ?? false) ?? []) : [])))].filter((id) => !lists.has(id));
+      wave = next.length === 0 ? [] : await client.searchRead({ model: 'product.pricelist', domain: [['id', 'in', next]], fields: ['name', 'currency_id'], context: { active_test: false } }, PricelistRow);
     }
-    const templates = new Map(
-      (await client.read({ model: 'product.product', ids: rows.map((r) => r.id), fields: ['product_tmpl_id'] }, z.object({ id: z.number().int(), product_tmpl_id: Many2one }))).map(
-        (r) => [r.id, m2oId(r.product_tmpl_id)],
-      ),
-    );
-    return rows
-      .filter((r): r is typeof r & { default_code: string } => r.default_code !== false)
-      .map((r) => {
-        const listPrice = fromOdooAmount(r.lst_price, currency);
-        // Most specific rule for one unit: variant, then template, then global (Odoo's applied_on order).
-        const usable = items.filter((i) => i.min_quantity <= 1);
-        const item =
-          usable.find((i) => i.applied_on === '0_product_variant' && m2oId(i.product_id) === r.id) ??
-          usable.find((i) => i.applied_on === '1_product' && m2oId(i.product_tmpl_id) === templates.get(r.id)) ??
-          usable.find((i) => i.applied_on === '3_global');
-        let price = listPrice;
-        if (item?.compute_price === 'fixed') price = fromOdooAmount(item.fixed_price, currency);
-        else if (item?.compute_price === 'percentage') price = fromOdooAmount(r.lst_price * (1 - item.percent_price / 100), currency);
-        return { sku: r.default_code, productId: r.id, listPrice, price };
+    return { id: first.id, lists, currencyIds };
+  }
+
+  /**
+   * res.currency.rate per currency: the latest dated at or before `day`, the company's own before one shared by
+   * all companies (Odoo's _get_rates). A currency without one is left out.
+   */
+  async function latestRates(currencyIds: Map<string, number>, day: string): Promise<Record<string, string>> {
+    const { id: companyId } = await company();
+    const rates: Record<string, string> = {};
+    for (const [currency, currencyId] of currencyIds) {
+      for (const owner of companyId === undefined ? [false] : [companyId, false]) {
+        const [row] = await client.searchRead(
+          {
+            model: 'res.currency.rate',
+            domain: [['currency_id', '=', currencyId], ['name', '<=', day], ['company_id', '=', owner]],
+            fields: ['rate'],
+            order: 'name desc, id desc',
+            limit: 1,
+          },
+          z.object({ id: z.number().int(), rate: z.number() }),
+        );
+        if (row) {
+          rates[currency] = numberToDecimal(row.rate);
+          break;
+        }
+      }
+    }
+    return rates;
+  }
+
+  async function readPrices({ skus, pricelist }: { skus: string[]; pricelist?: number | string }): Promise<ProductPrice[]> {
+    // One read gives list price, cost and what pricelist rules match on.
+    const rows = (
+      await client.searchRead(
+        { model: 'product.product', domain: [['default_code', 'in', skus]], fields: ['default_code', 'lst_price', 'standard_price', 'product_tmpl_id', 'categ_id'], order: 'id' },
+        PriceRow,
+      )
+    ).filter((r): r is typeof r & { default_code: string } => r.default_code !== false);
+    const { currency: companyCurrency } = await company();
+    // The cost stays exact: a margin floor is only as good as the cost it keeps above.
+    const known = rows.map((r) => ({
+      sku: r.default_code,
+      productId: r.id,
+      listPrice: fromOdooAmount(r.lst_price, companyCurrency),
+      cost: { amount: numberToDecimal(r.standard_price), currency: companyCurrency },
+    }));
+    if (pricelist === undefined) return known.map((k) => ({ ...k, price: k.listPrice }));
+
+    const { id, lists, currencyIds } = await readPricelists(pricelist, rows.map((r) => ({ id: r.id, templateId: m2oId(r.product_tmpl_id) })));
+    const now = new Date();
+    const foreign = new Map([...currencyIds].filter(([currency]) => currency !== companyCurrency));
+    const rates = { company: companyCurrency, rates: await latestRates(foreign, now.toISOString().slice(0, 10)) };
+    const categoryRules = [...lists.values()].some((l) => l.rules.some((r) => r.categoryId !== undefined));
+    const ancestors = new Map<number, number[]>();
+    const categoryIds = [...new Set(rows.flatMap((r) => (m2oId(r.categ_id) === undefined ? [] : [m2oId(r.categ_id)!])))];
+    if (categoryRules && categoryIds.length > 0) {
+      const cats = await client.read({ model: 'product.category', ids: categoryIds, fields: ['parent_path'] }, z.object({ id: z.number().int(), parent_path: OdooString }));
+      for (const c of cats) ancestors.set(c.id, c.parent_path === false ? [c.id] : c.parent_path.split('/').filter(Boolean).map(Number));
+    }
+    return rows.map((r, i) => {
+      const category = m2oId(r.categ_id);
+      const result = pricelistPrice({
+        pricelistId: id,
+        pricelists: lists,
+        product: {
+          productId: r.id,
+          ...(m2oId(r.product_tmpl_id) !== undefined ? { templateId: m2oId(r.product_tmpl_id) } : {}),
+          categoryIds: category === undefined ? [] : (ancestors.get(category) ?? [category]),
+          listPrice: numberToDecimal(r.lst_price),
+          cost: numberToDecimal(r.standard_price),
+        },
+        rates,
+        now: toOdooDatetime(now.toISOString()),
       });
+      return 'price' in result ? { ...known[i]!, price: result.price } : { ...known[i]!, problem: `pricelist ${lists.get(id)!.name}: ${result.problem}` };
+    });
   }
 
   async function findProducts({ skus, barcodes }: { skus?: string[]; barcodes?: string[] }): Promise<ProductInfo[]> {
@@ -795,6 +1018,38 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     return rows.map((r) => ({ productId: r.id, sku: str(r.default_code), changedAt: fromOdooDatetime(r.write_date) }));
   }
 
+  /**
+   * Odoo writes no product.product when stock moves (qty_available and free_qty are computed from quants):
+   * a quantity or reservation change writes the product's stock.quant, and reserving or validating writes its
+   * stock.move. Both are listed; a done move still shows a change whose emptied quant Odoo has since unlinked.
+   * Pages go by id, not write_date: Odoo stores write_date with microseconds but reads it in whole seconds.
+   */
+  async function stockChangedSince({ since }: { since: string }): Promise<ChangedProduct[]> {
+    const after = toOdooDatetime(since);
+    const newest = new Map<number, string>();
+    const Row = z.object({ id: z.number().int(), product_id: Many2one, write_date: z.string() });
+    async function collect(model: string, domain: OdooDomain): Promise<void> {
+      for (let lastId = 0; ; ) {
+        const rows = await client.searchRead(
+          { model, domain: [['write_date', '>', after], ...domain, ['id', '>', lastId]], fields: ['product_id', 'write_date'], order: 'id', limit: pollPageSize },
+          Row,
+        );
+        for (const r of rows) {
+          const productId = m2oId(r.product_id);
+          if (productId !== undefined && r.write_date > (newest.get(productId) ?? '')) newest.set(productId, r.write_date);
+        }
+        if (rows.length < pollPageSize) return;
+        lastId = rows[rows.length - 1]!.id;
+      }
+    }
+    await collect('stock.quant', [['location_id.usage', '=', 'internal']]);
+    await collect('stock.move', [['state', 'in', ['partially_available', 'assigned', 'done']]]);
+    const skus = await skuMap([...newest.keys()]);
+    return [...newest]
+      .sort(([a, at], [b, bt]) => (at === bt ? a - b : at < bt ? -1 : 1))
+      .map(([productId, at]) => ({ productId, sku: skus.get(productId), changedAt: fromOdooDatetime(at) }));
+  }
+
   return {
     ensureCustomer,
     findProductsBySku,
@@ -803,6 +1058,8 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     findSaleOrder,
     cancelSaleOrder,
     updateSaleOrderLines,
+    updateDeliveryAddress,
+    checkSaleOrderTotal,
     readDeliveries,
     createCreditNote,
     restockReturnedGoods,
@@ -811,6 +1068,7 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
     readPrices,
     findProducts,
     productsChangedSince,
+    stockChangedSince,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type CanonicalOrder, type Money, type OrderKey } from '../../domain';
+import { type Address, type CanonicalOrder, type FAILURE, type Money, type OrderKey } from '../../domain';
 
 // The contract between the order activities and the Odoo client. The client lives beside this file.
 
@@ -37,6 +37,20 @@ export class OdooError extends Error {
   }
 }
 
+/**
+ * The order's data and Odoo disagree in a way no retry fixes (a country Odoo does not know, totals that do not
+ * match): not an Odoo failure. `type` becomes the ApplicationFailure type; a person fixes Odoo, then retries.
+ */
+export class OrderRejectedError extends Error {
+  override readonly name = 'OrderRejectedError';
+  constructor(
+    message: string,
+    readonly type: typeof FAILURE.addressRejected | typeof FAILURE.taxMismatch,
+  ) {
+    super(message);
+  }
+}
+
 export interface CustomerIds {
   partnerId: number;
   invoicePartnerId: number;
@@ -53,6 +67,16 @@ export interface SaleOrderRef {
   created: boolean;
   /** Locked against edits (16: state 'done'; 17+: the `locked` flag). */
   locked?: boolean;
+}
+
+/** A sale order's total next to the channel's, as checkSaleOrderTotal compared them. */
+export interface SaleOrderTotal {
+  saleOrderId: number;
+  name: string;
+  /** amount_total, in the sale order's currency. */
+  odoo: Money;
+  /** What the channel's order says Odoo should hold. */
+  expected: Money;
 }
 
 /** Idempotent order operations; each is safe to run twice. */
@@ -154,9 +178,17 @@ export interface StockLevel {
 export interface ProductPrice {
   sku: string;
   productId: number;
+  /** lst_price (list price with variant extras), in the company currency. */
   listPrice: Money;
-  /** Pricelist price when a pricelist was given, else the list price. */
-  price: Money;
+  /**
+   * The pricelist's price for one unit, in the pricelist's currency, when a pricelist was given (Odoo's rules,
+   * converted with Odoo's rates); else the list price. Absent when it cannot be computed: see `problem`.
+   */
+  price?: Money;
+  /** Why the pricelist gives no price (a currency without a rate, pricelists based on each other...). */
+  problem?: string;
+  /** standard_price, in the company currency, as exact decimal text. */
+  cost: Money;
 }
 
 export interface ProductInfo {
@@ -171,7 +203,7 @@ export interface ProductInfo {
 export interface ChangedProduct {
   productId: number;
   sku?: string;
-  /** ISO-8601 UTC write_date. */
+  /** ISO-8601 UTC write_date (for stock: the newest of the records found). */
   changedAt: string;
 }
 
@@ -181,6 +213,18 @@ export interface OdooOperations extends OdooOrderOperations {
   cancelSaleOrder(input: { saleOrderId: number }): Promise<SaleOrderRef>;
   /** Applies an edited channel order to a draft/confirmed, undelivered sale order (quantities, new lines). */
   updateSaleOrderLines(input: { saleOrderId: number; order: CanonicalOrder }): Promise<SaleOrderRef>;
+  /**
+   * Points a draft/confirmed, undelivered sale order (and its open deliveries) at the customer's delivery contact
+   * for `address`, found or created like ensureCustomer's. OrderRejectedError AddressRejected when Odoo does not
+   * know the address's country.
+   */
+  updateDeliveryAddress(input: { saleOrderId: number; address: Address }): Promise<SaleOrderRef>;
+  /**
+   * Compares the sale order's amount_total with what the channel's order says it should be (its total, less the
+   * line taxes Odoo is not given when prices exclude tax) and throws OrderRejectedError TaxMismatch when they are
+   * further apart than `tolerance` (decimal text in the order currency). A cancelled order is not checked.
+   */
+  checkSaleOrderTotal(input: { saleOrderId: number; order: CanonicalOrder; tolerance: string }): Promise<SaleOrderTotal>;
   /** Outgoing pickings of a sale order with state, tracking number and delivered lines. */
   readDeliveries(input: { saleOrderId: number }): Promise<DeliveryInfo[]>;
   /** Creates and posts a credit note once per reference (found by `ref` on a second run). */
@@ -194,10 +238,15 @@ export interface OdooOperations extends OdooOrderOperations {
   writeOffReturnedGoods(input: ReturnedGoodsInput): Promise<ReturnedGoodsRef>;
   /** Stock per warehouse (all warehouses unless one code is given); all SKU'd products unless skus given. */
   readStock(input: { skus?: string[]; warehouseCode?: string }): Promise<StockLevel[]>;
-  /** list_price, and the pricelist's price when a pricelist (id or name) is given. */
+  /** List price and cost, and the pricelist's price when a pricelist (id or name) is given (one read of the products). */
   readPrices(input: { skus: string[]; pricelist?: number | string }): Promise<ProductPrice[]>;
   /** Products by default_code and/or barcode. */
   findProducts(input: { skus?: string[]; barcodes?: string[] }): Promise<ProductInfo[]>;
-  /** Products whose record (or stock) changed after `since` (ISO-8601), for a poller. */
+  /**
+   * Products whose own record was written after `since` (ISO-8601), for a poller: created, SKU or variant
+   * fields changed. Not their stock: Odoo does not write the product when stock moves (see stockChangedSince).
+   */
   productsChangedSince(input: { since: string }): Promise<ChangedProduct[]>;
+  /** Products whose stock records (stock.quant, reserved or done stock.move) were written after `since` (ISO-8601), for a poller. */
+  stockChangedSince(input: { since: string }): Promise<ChangedProduct[]>;
 }

@@ -5,5 +5,5 @@ export { startOdooSimulator, type OdooSimulator, type OdooSimulatorOptions } fro
 export { type OdooAdmin } from './admin-client';
 export { type SaleOrderView, type StockLevelView, type PartnerView } from './admin';
 export { type FaultSettings } from './faults';
-export { DEMO_PRODUCTS, DEMO_SKUS, DEMO_SHIPPING_SKU, DEMO_PRICELIST_NAME, type DemoProduct } from './seed';
+export { DEMO_PRODUCTS, DEMO_SKUS, DEMO_SHIPPING_SKU, DEMO_PRICELIST_NAME, DEMO_CURRENCY_PRICELISTS, DEMO_RATES, DEMO_RATE_DATE, type DemoProduct } from './seed';
 export { type SimVersion } from './versions';

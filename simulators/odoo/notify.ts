@@ -15,6 +15,17 @@ export interface SentNotification {
   status: number | 'failed';
 }
 
+/**
+ * When a product's stock last changed: the newest write_date of its quants and moves. Odoo does not write the
+ * product itself when stock moves, so a stock notification has to carry the stock records' time, not the product's.
+ */
+function stockWrittenAt(env: Env, productId: number, productWritten: unknown): unknown {
+  const stamps = [...env.store.all('stock.quant'), ...env.store.all('stock.move')]
+    .filter((r) => r.product_id === productId && typeof r.write_date === 'string')
+    .map((r) => r.write_date as string);
+  return stamps.length > 0 ? stamps.reduce((a, b) => (b > a ? b : a)) : productWritten;
+}
+
 /** Turns the queued intents of one committed call into payloads (deduplicated per product / picking). */
 export function buildPayloads(env: Env, intents: Notification[], database: string): Record<string, unknown>[] {
   const payloads: Record<string, unknown>[] = [];
@@ -25,7 +36,7 @@ export function buildPayloads(env: Env, intents: Notification[], database: strin
       warehouses.map((wh) => {
         env.context = { warehouse: wh.id };
         const [row] = readRecords(env, 'product.product', [id], ['default_code', 'barcode', 'qty_available', 'free_qty', 'write_date']);
-        return { ...row, warehouse: wh.code };
+        return { ...row, write_date: stockWrittenAt(env, id, row?.write_date), warehouse: wh.code };
       }),
     );
     env.context = {};

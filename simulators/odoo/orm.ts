@@ -361,11 +361,6 @@ export function writeRecords(env: Env, model: string, ids: number[], vals: Recor
   return true;
 }
 
-/** Touches write_date without other changes (a computed value a poller cares about moved). */
-export function touch(env: Env, model: string, ids: number[]): void {
-  for (const rec of browse(env, model, ids)) rec.write_date = env.now();
-}
-
 export function unlinkRecords(env: Env, model: string, ids: number[]): true {
   const def = modelDef(env, model);
   const recs = browse(env, model, ids);

@@ -25,11 +25,18 @@ export const DEMO_SKUS: readonly string[] = DEMO_PRODUCTS.map((p) => p.sku);
 export const DEMO_SHIPPING_SKU = 'SHIPPING';
 /** Demo pricelist: MUG-WHITE fixed at 11.50, everything else 10% off list price. */
 export const DEMO_PRICELIST_NAME = 'Marketplace';
-/** Demo pricelists in the demo's channel currencies (Daraz PKR, noon AED): orders in them are booked in that currency. */
+/**
+ * Demo pricelists in the demo's channel currencies (Daraz PKR, noon AED): orders in them are booked in that currency,
+ * and their prices are the USD list price at the demo's rate (res.currency.rate, dated DEMO_RATE_DATE).
+ */
 export const DEMO_CURRENCY_PRICELISTS: readonly { name: string; currency: string }[] = [
   { name: 'Daraz (PKR)', currency: 'PKR' },
   { name: 'noon (AED)', currency: 'AED' },
 ];
+
+/** Units of each demo currency for 1 USD (the company currency), from DEMO_RATE_DATE on. */
+export const DEMO_RATES: Readonly<Record<string, number>> = { PKR: 278.5, AED: 3.6725 };
+export const DEMO_RATE_DATE = '2024-01-01';
 
 const COUNTRIES: [string, string][] = [
   ['US', 'United States'], ['GB', 'United Kingdom'], ['DE', 'Germany'], ['FR', 'France'], ['NL', 'Netherlands'],
@@ -50,6 +57,8 @@ export function seedBase(env: Env, logins: string[]): void {
   createRecord(env, 'res.users', { name: 'OdooBot', login: '__system__' });
   for (const login of logins) createRecord(env, 'res.users', { name: login, login });
   createRecord(env, 'uom.uom', { name: 'Units' });
+  // Odoo's product.product_category_all: the default category of every product.
+  createRecord(env, 'product.category', { name: 'All' });
   createRecord(env, 'account.tax', { name: '15%', amount: 15 });
   createRecord(env, 'stock.location', { name: 'Partners', usage: 'view' });
   createRecord(env, 'stock.location', { name: 'Customers', usage: 'customer', location_id: 1 });
@@ -105,6 +114,11 @@ export function seedDemo(env: Env): void {
     ],
   });
   for (const list of DEMO_CURRENCY_PRICELISTS) addPricelist(env, list);
+  const company = env.store.all('res.company')[0]?.id ?? false;
+  for (const [name, rate] of Object.entries(DEMO_RATES)) {
+    const currency = env.store.all('res.currency').find((c) => c.name === name)!;
+    createRecord(env, 'res.currency.rate', { name: DEMO_RATE_DATE, rate, currency_id: currency.id, company_id: company });
+  }
 }
 
 /** A pricelist (no rules) in an existing currency, as an operator creates it in Sales > Products > Pricelists. */

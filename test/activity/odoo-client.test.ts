@@ -1,4 +1,4 @@
-import { createOdooClient, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
+import { createOdooClient, createOdooOrderOperations, type OdooClient, OdooError, type OdooOperations } from '../../activities/odoo';
 import { caught } from '../support/errors';
 import { money, ODOO_BINDING_MODULE, odooClientOrderRef, odooOrderBindingName } from '../../domain';
 import { DEMO_PRICELIST_NAME, DEMO_SKUS, type OdooSimulator } from '../../simulators/odoo';
@@ -217,11 +217,39 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i client contract', (version) =>
     expect(plain[0]).toMatchObject({ listPrice: money('15.00', 'USD'), price: money('15.00', 'USD') });
   });
 
-  it('lists products changed since a moment (write_date) for a poller', async () => {
-    const stamp = new Date(Date.now() - 1000).toISOString();
+  /**
+   * A poll window that starts after everything written so far: the start of the current second (write_date has
+   * whole seconds), then a wait into the next one so that what the test changes next falls after it.
+   */
+  async function freshWindow(): Promise<string> {
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
+    return since;
+  }
+
+  it('lists the SKUs whose stock changed since a moment from quants and moves, which Odoo writes instead of the product', async () => {
+    // Reserved before the window: only the validation below falls in it.
+    const { ref } = await confirmedOrder();
+    const since = await freshWindow();
+    await sim.admin.validateDelivery({ saleOrderId: ref.saleOrderId, trackingRef: 'POLL-1' });
     await sim.admin.setStock({ sku: 'CAP-BLACK', quantity: 30 });
-    const changed = await ops.productsChangedSince({ since: stamp });
-    expect(changed.map((c) => c.sku)).toContain('CAP-BLACK');
+    const changed = await ops.stockChangedSince({ since });
+    // The validated picking's products and the adjusted one; no other product (TSHIRT-BLUE-L, SOCKS-3PK).
+    expect(changed.map((c) => c.sku).sort()).toEqual(['CAP-BLACK', 'MUG-WHITE', 'TSHIRT-RED-M']);
+    for (const c of changed) expect(Date.parse(c.changedAt)).toBeGreaterThan(Date.parse(since));
+    // Pages of one row find the same SKUs.
+    const paged = await createOdooOrderOperations(client, { pollPageSize: 1 }).stockChangedSince({ since });
+    expect(paged.map((c) => c.sku).sort()).toEqual(['CAP-BLACK', 'MUG-WHITE', 'TSHIRT-RED-M']);
+    // Like Odoo, moving stock does not write the product record.
+    expect((await ops.productsChangedSince({ since })).map((c) => c.sku)).toEqual([]);
+    expect(await ops.stockChangedSince({ since: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+  });
+
+  it('lists products whose own record was written since a moment (write_date) for a poller', async () => {
+    const since = await freshWindow();
+    const sku = `POLL-NEW-${version}`;
+    await sim.admin.addProducts([{ sku, name: 'Polled', listPrice: 3 }]);
+    expect((await ops.productsChangedSince({ since })).map((c) => c.sku)).toEqual([sku]);
     expect(await ops.productsChangedSince({ since: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
   });
 

@@ -49,6 +49,8 @@ export interface StackOptions {
   pushMaxWaitMs?: number;
   /** Price rules for these channels (USD, +10 %, .99 endings). */
   priced?: StackChannel[];
+  /** Added to each of those price rules (a margin floor, say). */
+  priceRule?: Partial<Pick<PriceRule, 'minMarginPercent' | 'minPrice'>>;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Allocation rule fields per channel over the default (no buffer, no minimum, equal priority). */
   allocation?: Partial<Record<StackChannel, Partial<Pick<AllocationRule, 'max' | 'buffer' | 'priority' | 'sharePercent'>>>>;
@@ -191,7 +193,7 @@ export async function startInventoryStack(options: StackOptions): Promise<Invent
   const allocation: AllocationRule[] = channels.map((c) => ({ channel: c.channel, account: c.account, buffer: 0, min: 0, priority: 1, ...options.allocation?.[c.channel as StackChannel] }));
   const prices: PriceRule[] = channels
     .filter((c) => options.priced?.includes(c.channel as StackChannel))
-    .map((c) => ({ channel: c.channel, account: c.account, currency: 'USD', percent: '10', rounding: { mode: 'charm', endings: ['0.99'], period: '1', direction: 'nearest' } }));
+    .map((c) => ({ channel: c.channel, account: c.account, currency: 'USD', percent: '10', rounding: { mode: 'charm', endings: ['0.99'], period: '1', direction: 'nearest' }, ...options.priceRule }));
   const rules: Rules = { allocation, prices, rates: { base: 'USD', rates: {} }, kits: options.kits ?? {} };
 
   const pushTaskQueue = `${options.taskQueue}-push`;

@@ -37,4 +37,11 @@ describe('order policy: ship-by warning and returns rule', () => {
     expect(problems('{ returns: { rule: write-off, warehouse: WH } }')).toMatch(/channels\.0\.orders\.returns\.warehouse: a warehouse only applies to restocked goods/);
     expect(problems('{ returns: { rule: restock, bin: A1 } }')).toMatch(/channels\.0\.orders\.returns: Unrecognized key.*bin/);
   });
+
+  it('takes a total tolerance as decimal text, 0.01 by default, and refuses a number or a negative one', () => {
+    expect(parseChannelsConfig(yaml('{}'), env).channels[0]?.orders?.totalTolerance).toBe('0.01');
+    expect(parseChannelsConfig(yaml("{ totalTolerance: '0.05' }"), env).channels[0]?.orders?.totalTolerance).toBe('0.05');
+    expect(problems('{ totalTolerance: 0.05 }')).toMatch(/channels\.0\.orders\.totalTolerance: a non-negative decimal amount in quotes/);
+    expect(problems("{ totalTolerance: '-1' }")).toMatch(/channels\.0\.orders\.totalTolerance: a non-negative decimal amount in quotes/);
+  });
 });

@@ -129,6 +129,15 @@ describe('applyPriceRule: floors and the order of operations', () => {
     expect(() => price('10', { minMarginPercent: '100' }, '1')).toThrow(/minMarginPercent must be in/);
   });
 
+  it('gives no price for a margin rule when the cost is 0 (standard_price not set in Odoo)', () => {
+    // A zero cost would make every price keep the margin: the floor would silently not exist.
+    expect(() => price('10', { minMarginPercent: '25' }, '0')).toThrow(/cost is 0 EUR \(Odoo's standard_price is not set\): no price until it is/);
+    expect(() => price('10', { minMarginPercent: '25' }, '0.00')).toThrow(/standard_price is not set/);
+    expect(() => price('10', { minMarginPercent: '25' }, '-1')).toThrow(/standard_price is not set/);
+    // Without a margin rule the cost does not matter.
+    expect(price('10', {}, '0')).toBe('10.00');
+  });
+
   it('converts the cost like the price before comparing', () => {
     const input = {
       base: { amount: '10.00', currency: 'EUR' },

@@ -11,7 +11,7 @@ import { createPollActivities, type PollActivities } from '../../activities/poll
 import { applySchedules, planSchedules } from '../../clients/schedules';
 import { type ResolvedChannel } from '../../config/channels';
 import { createLogger } from '../../config/logger';
-import { odooClientOrderRef, type OrderKey, orderWorkflowId, pollerWorkflowId, pollWatermarkWorkflowId } from '../../domain';
+import { type CanonicalOrder, odooClientOrderRef, type OrderKey, orderWorkflowId, pollerWorkflowId, pollWatermarkWorkflowId } from '../../domain';
 import { createChannelWorkers } from '../../workers/channel-workers';
 import { createOrderWorker } from '../../workers/order-worker';
 import { pollOrdersWorkflow, reconcileOrdersWorkflow } from '../../workflows';
@@ -58,6 +58,13 @@ class CountingOdoo implements OdooOperations {
     const ref = [...this.refs.values()].find((r) => r.saleOrderId === saleOrderId)!;
     return { ...ref, created: false };
   }
+  async updateDeliveryAddress({ saleOrderId }: { saleOrderId: number }) {
+    return this.updateSaleOrderLines({ saleOrderId });
+  }
+  // Its sale orders hold no amounts: every total agrees.
+  async checkSaleOrderTotal({ saleOrderId, order }: { saleOrderId: number; order: CanonicalOrder }) {
+    return { saleOrderId, name: String(saleOrderId), odoo: order.total, expected: order.total };
+  }
   async findSaleOrder({ key }: { key: OrderKey }) {
     return this.refs.get(odooClientOrderRef(key));
   }
@@ -84,6 +91,9 @@ class CountingOdoo implements OdooOperations {
     return [];
   }
   async productsChangedSince() {
+    return [];
+  }
+  async stockChangedSince() {
     return [];
   }
 }
