@@ -10,8 +10,13 @@ export interface OdooAdmin {
   addProducts(products: z.input<typeof NewProductsInput>['products']): Promise<{ sku: string; productId: number; templateId: number }[]>;
   setStock(input: { sku: string; quantity: number; warehouse?: string }): Promise<StockLevelView[]>;
   stock(sku?: string): Promise<StockLevelView[]>;
-  /** Validates the open delivery of a sale order (or a given picking) with a tracking number. */
-  validateDelivery(input: z.input<typeof ValidateDeliveryInput>): Promise<{ pickingId: number; name: string; state: string }>;
+  /**
+   * Validates the open delivery of a sale order (or a given picking) with a tracking number: all of it, or the
+   * `lines` given as one package, the rest going to the backorder it answers with (or cancelled: backorder false).
+   */
+  validateDelivery(
+    input: z.input<typeof ValidateDeliveryInput>,
+  ): Promise<{ pickingId: number; name: string; state: string; backorder?: { pickingId: number; name: string; state: string } }>;
   invoiceOrder(input: { saleOrderId: number }): Promise<{ invoiceIds: number[] }>;
   setFaults(settings: FaultSettings): Promise<FaultState>;
   clearFaults(): Promise<FaultState>;

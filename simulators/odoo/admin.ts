@@ -4,8 +4,8 @@ import { type OdooEngine } from './engine';
 import { OdooException } from './errors';
 import { applyFaults, FaultSettings, noFaults } from './faults';
 import { invoiceSaleOrders } from './models/account';
-import { productQuantities, setOnHand, validatePicking } from './models/stock';
-import { browse, createRecord, type Env, readRecords, type Rec } from './orm';
+import { buttonValidate, pickingMoves, productQuantities, setOnHand, validatePicking } from './models/stock';
+import { browse, createRecord, type Env, readRecords, type Rec, writeRecords } from './orm';
 import { addProduct, warehouseStock } from './seed';
 
 // Test and demo controls under /_admin/. Inputs are zod-validated; everything runs in one transaction.
@@ -30,6 +30,13 @@ export const ValidateDeliveryInput = z
     pickingId: z.number().int().positive().optional(),
     trackingRef: z.string().min(1),
     carrier: z.string().min(1).optional(),
+    /**
+     * Ship only these units in this package, as a person does in Odoo (done quantities on the moves, then
+     * Validate); without it the whole delivery ships, reserved or not.
+     */
+    lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().nonnegative() })).min(1).optional(),
+    /** With `lines`, the wizard's answer for the rest: a backorder (default) or none (cancelled). */
+    backorder: z.boolean().default(true),
   })
   .refine((v) => v.saleOrderId !== undefined || v.pickingId !== undefined, 'saleOrderId or pickingId is required');
 export const InvoiceInput = z.object({ saleOrderId: z.number().int().positive() });
@@ -61,7 +68,7 @@ export interface SaleOrderView {
   shippingPartner: PartnerView;
   amountTotal: number;
   lines: { id: number; sku: string | false; productId: number | false; name: string; quantity: number; priceUnit: number; discount: number; qtyDelivered: number }[];
-  pickings: { id: number; name: string; state: string; trackingRef: string | false; dateDone: string | false }[];
+  pickings: { id: number; name: string; state: string; trackingRef: string | false; dateDone: string | false; backorderOf: number | false }[];
   /** ir.model.data xml ids (module.name) pointing at this order. */
   bindings: string[];
 }
@@ -140,6 +147,7 @@ export function saleOrderViews(env: Env, clientOrderRef?: string): SaleOrderView
             state: String(p.state),
             trackingRef: typeof p.carrier_tracking_ref === 'string' ? p.carrier_tracking_ref : false,
             dateDone: typeof p.date_done === 'string' ? p.date_done : false,
+            backorderOf: typeof p.backorder_id === 'number' ? p.backorder_id : false,
           })),
         bindings: env.store
           .all('ir.model.data')
@@ -165,7 +173,7 @@ function validateDelivery(env: Env, input: z.infer<typeof ValidateDeliveryInput>
   const picking =
     input.pickingId !== undefined
       ? browse(env, 'stock.picking', [input.pickingId])[0]!
-      : env.store.all('stock.picking').find((p) => p.sale_id === input.saleOrderId && !['done', 'cancel'].includes(String(p.state)));
+      : env.store.all('stock.picking').find((p) => p.sale_id === input.saleOrderId && p.picking_type_code === 'outgoing' && !['done', 'cancel'].includes(String(p.state)));
   if (!picking) throw new OdooException('odoo.exceptions.UserError', `no open delivery for sale order ${String(input.saleOrderId)}`);
   let carrierId: number | false = false;
   if (input.carrier) {
@@ -173,8 +181,42 @@ function validateDelivery(env: Env, input: z.infer<typeof ValidateDeliveryInput>
   }
   picking.carrier_tracking_ref = input.trackingRef;
   if (carrierId) picking.carrier_id = carrierId;
-  validatePicking(env, picking, { force: true });
-  return { pickingId: picking.id, name: String(picking.name), state: String(picking.state) };
+  if (input.lines) shipPart(env, picking, input.lines, input.backorder);
+  else validatePicking(env, picking, { force: true });
+  const backorder = env.store.all('stock.picking').find((p) => p.backorder_id === picking.id);
+  return {
+    pickingId: picking.id,
+    name: String(picking.name),
+    state: String(picking.state),
+    ...(backorder ? { backorder: { pickingId: backorder.id, name: String(backorder.name), state: String(backorder.state) } } : {}),
+  };
+}
+
+/**
+ * One package of a delivery, the way a person ships it in Odoo: the done quantity written on each move (16
+ * quantity_done; 17+ quantity, and picked), Validate, and the backorder wizard answered.
+ */
+function shipPart(env: Env, picking: Rec, lines: { sku: string; quantity: number }[], backorder: boolean): void {
+  const left = new Map<number, number>();
+  for (const l of lines) {
+    const product = productBySku(env, l.sku);
+    left.set(product.id, (left.get(product.id) ?? 0) + l.quantity);
+  }
+  const moves = pickingMoves(env, picking).filter((m) => !['done', 'cancel'].includes(String(m.state)));
+  for (const move of moves) {
+    const quantity = Math.min(left.get(move.product_id as number) ?? 0, Number(move.product_uom_qty));
+    left.set(move.product_id as number, (left.get(move.product_id as number) ?? 0) - quantity);
+    writeRecords(env, 'stock.move', [move.id], env.profile.version === 16 ? { quantity_done: quantity } : { quantity, picked: quantity > 0 });
+  }
+  const extra = [...left].filter(([, quantity]) => quantity > 0);
+  if (extra.length > 0) throw new OdooException('odoo.exceptions.UserError', `${String(picking.name)} has no more to ship of product(s) ${extra.map(([id]) => id).join(', ')}`);
+  const answer = buttonValidate(env, [picking.id]);
+  if (answer === true) return;
+  if (answer.res_model !== 'stock.backorder.confirmation') throw new OdooException('odoo.exceptions.UserError', `validating ${String(picking.name)} asks for ${String(answer.res_model)}`);
+  env.context = { ...env.context, ...(answer.context as Record<string, unknown>) };
+  const wizard = createRecord(env, 'stock.backorder.confirmation', {});
+  const method = backorder ? 'process' : 'process_cancel_backorder';
+  env.models['stock.backorder.confirmation']!.methods![method]!.run(env, { model: 'stock.backorder.confirmation', ids: [wizard], kw: {} });
 }
 
 export function registerAdmin(app: FastifyInstance, engine: OdooEngine, options: { stateFile?: string }): void {

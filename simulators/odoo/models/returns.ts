@@ -281,6 +281,8 @@ export function returnModels(profile: VersionProfile): ModelDef[] {
                 for (const picking of browse(env, 'stock.picking', chosen)) {
                   if (picking.state === 'draft') confirmAndAssign(env, picking);
                   else assignPicking(env, picking);
+                  // Odoo 16 marks every reserved unit done (qty_done = reserved on the move lines).
+                  for (const move of pickingMoves(env, picking).filter((m) => !['done', 'cancel'].includes(String(m.state)))) move.qty_done = num(move.quantity);
                 }
                 const toValidate = Array.isArray(env.context.button_validate_picking_ids) ? (env.context.button_validate_picking_ids as number[]).filter((id) => chosen.includes(id)) : [];
                 env.context = { ...env.context, skip_immediate: true };

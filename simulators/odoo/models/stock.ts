@@ -1,7 +1,7 @@
 import { userError } from '../errors';
 import { browse, createRecord, type Env, type FieldDef, type ModelDef, type Rec } from '../orm';
 import { type VersionProfile } from '../versions';
-import { boolean, char, datetime, float, many2one, one2many, selection } from './fields';
+import { boolean, char, datetime, float, many2many, many2one, one2many, selection } from './fields';
 
 // Warehouses, quants with reservation, outgoing pickings and their moves. Like Odoo, a stock change writes
 // stock.quant and stock.move records (their write_date) and never product.product: quantities are computed.
@@ -145,14 +145,69 @@ export function cancelPicking(env: Env, picking: Rec): void {
 }
 
 /**
- * Validates a picking. Like Odoo, a picking that is not fully reserved answers a backorder wizard action
- * unless the context says what to do (skip_backorder / picking_ids_not_to_backorder).
+ * What validating a move ships. 17+: its `quantity` (reserved, or set by hand), and once any move of the transfer is
+ * marked `picked`, only the picked ones; 16: the `quantity_done` set on it (kept as qty_done, Odoo 16 holds it on
+ * the move lines), never what is merely reserved.
+ */
+function doneQuantity(env: Env, move: Rec, anyPicked: boolean): number {
+  if (env.profile.version === 16) return num(move.qty_done);
+  return anyPicked && move.picked !== true ? 0 : num(move.quantity);
+}
+
+/** The next name in the warehouse's sequence for the picking's type (WH/OUT/00003, WH/IN/00001). */
+function nextPickingName(env: Env, picking: Rec): string {
+  const incoming = picking.picking_type_code === 'incoming';
+  const stock = incoming ? picking.location_dest_id : picking.location_id;
+  const warehouses = env.store.all('stock.warehouse');
+  const wh = warehouses.find((w) => w.lot_stock_id === stock) ?? warehouses[0];
+  const sequence = incoming ? `picking.in.${String(wh?.id ?? 0)}` : `picking.${String(wh?.id ?? 0)}`;
+  return `${String(wh?.code ?? 'WH')}/${incoming ? 'IN' : 'OUT'}/${String(env.store.nextSequence(sequence)).padStart(5, '0')}`;
+}
+
+/**
+ * Like Odoo's _create_backorder: the moves still to deliver go to a copy of the transfer (backorder_id pointing
+ * back, same partner and carrier, no tracking number), which is reserved again at once.
+ */
+function createBackorder(env: Env, picking: Rec, rest: Rec[]): Rec {
+  const backorderId = createRecord(env, 'stock.picking', {
+    name: nextPickingName(env, picking),
+    picking_type_code: picking.picking_type_code,
+    origin: picking.origin ?? false,
+    sale_id: picking.sale_id ?? false,
+    partner_id: picking.partner_id ?? false,
+    location_id: picking.location_id ?? false,
+    location_dest_id: picking.location_dest_id ?? false,
+    carrier_id: picking.carrier_id ?? false,
+    backorder_id: picking.id,
+    state: 'confirmed',
+    scheduled_date: picking.scheduled_date ?? env.now(),
+  });
+  for (const move of rest) {
+    Object.assign(move, { picking_id: backorderId, state: 'confirmed', quantity: 0, qty_done: 0, write_date: env.now() });
+    if (env.profile.version >= 17) move.picked = false;
+  }
+  const backorder = browse(env, 'stock.picking', [backorderId])[0]!;
+  assignPicking(env, backorder);
+  return backorder;
+}
+
+/**
+ * Validates a picking. Like Odoo, a picking with moves done below their demand answers the backorder wizard
+ * action unless the context says what to do (skip_backorder, as the wizard's process() sets it); then each move
+ * ships its done quantity, the rest of its demand is split off (Odoo's _split) and goes to a backorder, or is
+ * cancelled for pickings in picking_ids_not_to_backorder (process_cancel_backorder). `force` (the admin shortcut)
+ * ships the whole demand, reserved or not.
  */
 export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean } = {}): true | Record<string, unknown> {
   if (picking.state === 'done') return true;
   if (picking.state === 'cancel' || picking.state === 'draft') throw userError(`Transfer ${String(picking.name)} cannot be validated in state ${String(picking.state)}.`);
   const moves = pickingMoves(env, picking).filter((m) => m.state !== 'cancel');
-  const short = moves.some((m) => num(m.quantity) < num(m.product_uom_qty));
+  const anyPicked = moves.some((m) => m.picked === true);
+  const done = new Map(moves.map((m) => [m.id, opts.force ? num(m.product_uom_qty) : doneQuantity(env, m, anyPicked)]));
+  if (!opts.force && moves.length > 0 && moves.every((m) => (done.get(m.id) ?? 0) <= 0)) {
+    throw userError('You cannot validate a transfer if no quantities are reserved nor done. To force the transfer, encode quantities.');
+  }
+  const short = moves.some((m) => (done.get(m.id) ?? 0) < num(m.product_uom_qty));
   const decided = env.context.skip_backorder === true || Array.isArray(env.context.picking_ids_not_to_backorder);
   if (short && !decided && !opts.force) {
     return {
@@ -161,23 +216,52 @@ export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean 
       res_model: 'stock.backorder.confirmation',
       view_mode: 'form',
       target: 'new',
-      context: { button_validate_picking_ids: [picking.id], default_pick_ids: [[4, picking.id]] },
+      context: { button_validate_picking_ids: [picking.id], default_show_transfers: false, default_pick_ids: [[4, picking.id]] },
     };
   }
+  const notToBackorder = env.context.picking_ids_not_to_backorder;
+  const cancelRest = env.context.cancel_backorder === true || (Array.isArray(notToBackorder) && notToBackorder.includes(picking.id));
+  const rest: Rec[] = [];
   for (const move of moves) {
+    const quantity = done.get(move.id) ?? 0;
+    const demand = num(move.product_uom_qty);
     releaseMove(env, move);
+    if (quantity <= 0) {
+      rest.push(move);
+      continue;
+    }
+    if (quantity < demand) {
+      const splitId = createRecord(env, 'stock.move', {
+        name: move.name ?? false,
+        picking_id: picking.id,
+        product_id: move.product_id,
+        product_uom_qty: demand - quantity,
+        location_id: move.location_id ?? false,
+        location_dest_id: move.location_dest_id ?? false,
+        sale_line_id: move.sale_line_id ?? false,
+        origin: move.origin ?? false,
+        state: 'confirmed',
+      });
+      rest.push(browse(env, 'stock.move', [splitId])[0]!);
+      move.product_uom_qty = quantity;
+    }
     // Quants move at both ends, whatever the locations' usage (customers hold what was delivered to them).
     const quant = quantAt(env, move.product_id as number, move.location_id as number);
-    quant.quantity = num(quant.quantity) - num(move.product_uom_qty);
+    quant.quantity = num(quant.quantity) - quantity;
     quant.write_date = env.now();
     if (typeof move.location_dest_id === 'number') {
       const dest = quantAt(env, move.product_id as number, move.location_dest_id);
-      dest.quantity = num(dest.quantity) + num(move.product_uom_qty);
+      dest.quantity = num(dest.quantity) + quantity;
       dest.write_date = env.now();
     }
-    move.quantity = move.product_uom_qty;
+    move.quantity = quantity;
     move.state = 'done';
     move.write_date = env.now();
+  }
+  if (rest.length > 0 && cancelRest) {
+    for (const move of rest) Object.assign(move, { state: 'cancel', quantity: 0, qty_done: 0, write_date: env.now() });
+  } else if (rest.length > 0) {
+    createBackorder(env, picking, rest);
   }
   picking.state = 'done';
   picking.date_done = env.now();
@@ -188,9 +272,21 @@ export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean 
   return true;
 }
 
+/** button_validate on some pickings: the first wizard any of them asks for, else true. */
+export function buttonValidate(env: Env, ids: number[]): true | Record<string, unknown> {
+  for (const p of browse(env, 'stock.picking', ids)) {
+    const ask = p.state === 'done' ? undefined : immediateTransferAction(env, p);
+    if (ask) return ask;
+    const result = validatePicking(env, p);
+    if (result !== true) return result;
+  }
+  return true;
+}
+
 /** 16 asks whether to apply all reserved quantities when nothing is marked done yet (17+ does it silently). */
 function immediateTransferAction(env: Env, picking: Rec): Record<string, unknown> | undefined {
   if (env.profile.version !== 16 || env.context.skip_immediate === true) return undefined;
+  if (pickingMoves(env, picking).some((m) => m.state !== 'cancel' && num(m.qty_done) > 0)) return undefined;
   return {
     type: 'ir.actions.act_window',
     name: 'Immediate Transfer?',
@@ -235,15 +331,41 @@ export function createDeliveryForOrder(env: Env, order: Rec, lines: Rec[], isSto
 }
 
 /**
- * The move's quantity is stored as `quantity` either way; 17+ exposes it as `quantity`, 16 as
- * `reserved_availability` (before done) and `quantity_done` (once done).
+ * The move's reserved (then shipped) quantity is stored as `quantity` either way; 17+ exposes it as `quantity` (set
+ * by hand to ship less) with `picked`, 16 as `reserved_availability` (before done) and `quantity_done`: what a
+ * person marks done (stored as qty_done, see moveQuantityWrite), the shipped quantity once done.
  */
 function moveQuantityFields(profile: VersionProfile): Record<string, FieldDef> {
-  if (profile.version >= 17) return { quantity: float() };
+  if (profile.version >= 17) return { quantity: float(), picked: boolean() };
   return {
     reserved_availability: float({ compute: (_env, rec) => (rec.state === 'done' ? 0 : num(rec.quantity)) }),
-    quantity_done: float({ compute: (_env, rec) => (rec.state === 'done' ? num(rec.quantity) : 0) }),
+    quantity_done: float({ compute: (_env, rec) => (rec.state === 'done' ? num(rec.quantity) : num(rec.qty_done)) }),
   };
+}
+
+/**
+ * Writes of a move's quantity as Odoo applies them to an open move: 16's quantity_done (computed, with an inverse
+ * onto the move lines) is kept as qty_done; 17+'s quantity is the move lines' quantity, so lowering it gives the
+ * reservation back to the quants and raising it reserves what is free.
+ */
+function moveQuantityWrite(env: Env, moves: Rec[], vals: Record<string, unknown>): void {
+  const open = moves.filter((m) => !['done', 'cancel'].includes(String(m.state)));
+  if (env.profile.version === 16) {
+    if (typeof vals.quantity_done === 'number') for (const move of open) move.qty_done = vals.quantity_done;
+    return;
+  }
+  if (typeof vals.quantity !== 'number') return;
+  for (const move of open.filter((m) => !bypassesReservation(env, m.location_id))) {
+    let diff = vals.quantity - num(move.quantity);
+    for (const quant of env.store.all('stock.quant').filter((q) => q.product_id === move.product_id && q.location_id === move.location_id)) {
+      if (diff === 0) break;
+      const change = diff < 0 ? -Math.min(-diff, num(quant.reserved_quantity)) : Math.min(diff, Math.max(0, num(quant.quantity) - num(quant.reserved_quantity)));
+      if (change === 0) continue;
+      quant.reserved_quantity = num(quant.reserved_quantity) + change;
+      quant.write_date = env.now();
+      diff -= change;
+    }
+  }
 }
 
 export function stockModels(profile: VersionProfile): ModelDef[] {
@@ -317,6 +439,8 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
         carrier_id: many2one('delivery.carrier'),
         carrier_tracking_ref: char(),
         move_ids: one2many('stock.move', 'picking_id'),
+        backorder_id: many2one('stock.picking'),
+        backorder_ids: one2many('stock.picking', 'backorder_id'),
         // 17+: the delivery a return was made from.
         ...(profile.version >= 17 ? { return_id: many2one('stock.picking') } : {}),
       },
@@ -333,22 +457,12 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
       methods: {
         action_assign: { params: [], run: (env, { ids }) => { for (const p of browse(env, 'stock.picking', ids)) assignPicking(env, p); return true; } },
         action_cancel: { params: [], run: (env, { ids }) => { for (const p of browse(env, 'stock.picking', ids)) cancelPicking(env, p); return true; } },
-        button_validate: {
-          params: [],
-          run: (env, { ids }) => {
-            for (const p of browse(env, 'stock.picking', ids)) {
-              const ask = p.state === 'done' ? undefined : immediateTransferAction(env, p);
-              if (ask) return ask;
-              const result = validatePicking(env, p);
-              if (result !== true) return result;
-            }
-            return true;
-          },
-        },
+        button_validate: { params: [], run: (env, { ids }) => buttonValidate(env, ids) },
       },
     },
     {
       name: 'stock.move',
+      beforeWrite: moveQuantityWrite,
       fields: {
         name: char(),
         picking_id: many2one('stock.picking', { ondelete: 'cascade' }),
@@ -365,6 +479,56 @@ export function stockModels(profile: VersionProfile): ModelDef[] {
         scrapped: boolean(),
         // 17+ links scrap moves to their scrap (16: stock.scrap.move_id).
         ...(profile.version >= 17 ? { scrap_id: many2one('stock.scrap') } : {}),
+      },
+    },
+    {
+      // The question button_validate asks when less than the demand is done (all of 16-19).
+      name: 'stock.backorder.confirmation',
+      fields: {
+        pick_ids: many2many('stock.picking', { default: (env) => (Array.isArray(env.context.default_pick_ids) ? env.context.default_pick_ids : []) }),
+        show_transfers: boolean({ default: (env) => env.context.default_show_transfers === true }),
+        backorder_confirmation_line_ids: one2many('stock.backorder.confirmation.line', 'backorder_confirmation_id'),
+      },
+      // Odoo's default_get: one line per transfer, all to backorder.
+      afterCreate: (env, wizard) => {
+        if (env.store.all('stock.backorder.confirmation.line').some((l) => l.backorder_confirmation_id === wizard.id)) return;
+        for (const pickingId of (wizard.pick_ids as number[] | undefined) ?? []) {
+          createRecord(env, 'stock.backorder.confirmation.line', { backorder_confirmation_id: wizard.id, picking_id: pickingId, to_backorder: true });
+        }
+      },
+      methods: {
+        // "Create Backorder": validates the transfers of button_validate_picking_ids; lines unticked get none.
+        process: {
+          params: [],
+          run: (env, { ids }) => {
+            const wizards = browse(env, 'stock.backorder.confirmation', ids);
+            const lines = env.store.all('stock.backorder.confirmation.line').filter((l) => ids.includes(l.backorder_confirmation_id as number));
+            const notToDo = lines.filter((l) => l.to_backorder !== true).map((l) => l.picking_id as number);
+            const toValidate = env.context.button_validate_picking_ids;
+            if (wizards.length === 0 || !Array.isArray(toValidate)) return true;
+            env.context = { ...env.context, skip_backorder: true, ...(notToDo.length > 0 ? { picking_ids_not_to_backorder: notToDo } : {}) };
+            return buttonValidate(env, toValidate as number[]);
+          },
+        },
+        // "No Backorder": validates them and cancels what was not done.
+        process_cancel_backorder: {
+          params: [],
+          run: (env, { ids }) => {
+            const picks = browse(env, 'stock.backorder.confirmation', ids).flatMap((w) => (w.pick_ids as number[] | undefined) ?? []);
+            const toValidate = env.context.button_validate_picking_ids;
+            if (!Array.isArray(toValidate)) return true;
+            env.context = { ...env.context, skip_backorder: true, picking_ids_not_to_backorder: picks };
+            return buttonValidate(env, toValidate as number[]);
+          },
+        },
+      },
+    },
+    {
+      name: 'stock.backorder.confirmation.line',
+      fields: {
+        backorder_confirmation_id: many2one('stock.backorder.confirmation', { ondelete: 'cascade' }),
+        picking_id: many2one('stock.picking'),
+        to_backorder: boolean(),
       },
     },
   ];
