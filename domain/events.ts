@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { UtcInstant } from './instant';
 import { CanonicalOrder, OrderKey, Refund } from './order';
 
 const EventBase = OrderKey.extend({
   /** Stable per business event; repeated deliveries carry the same id. */
   eventId: z.string().min(1),
-  /** Channel's own timestamp of the change (ISO-8601); orders events are applied by it. */
-  occurredAt: z.string().datetime({ offset: true }),
+  /** Channel's own timestamp of the change, normalised to UTC with milliseconds: events are applied in its string order. */
+  occurredAt: UtcInstant,
   source: z.enum(['webhook', 'poll', 'operator']),
 });
 

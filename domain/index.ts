@@ -1,5 +1,6 @@
 export * from './channels';
 export * from './money';
+export * from './instant';
 export * from './order';
 export * from './events';
 export * from './ids';

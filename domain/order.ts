@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_EXTERNAL_ID_LENGTH } from './channel-names';
 import { AccountName, Channel } from './channels';
+import { UtcInstant } from './instant';
 import { CurrencyCode, Money } from './money';
 
 export const Address = z.object({
@@ -58,7 +59,7 @@ export const Refund = z.object({
 export type Refund = z.infer<typeof Refund>;
 
 /** A refund read back with the order (channels without refund events); `occurredAt` orders them. */
-export const OrderRefund = Refund.extend({ occurredAt: z.string().datetime({ offset: true }) });
+export const OrderRefund = Refund.extend({ occurredAt: UtcInstant });
 export type OrderRefund = z.infer<typeof OrderRefund>;
 
 /** Where the order stands on the channel (not in channelsync). */
@@ -85,14 +86,19 @@ export const CanonicalOrder = OrderKey.extend({
   shippingTotal: Money.optional(),
   total: Money,
   taxesIncluded: z.boolean(),
-  /** ISO-8601 UTC. */
-  createdAt: z.string().datetime({ offset: true }),
-  updatedAt: z.string().datetime({ offset: true }),
+  /** ISO-8601 UTC with milliseconds (domain/instant.ts): any offset or precision given is normalised. */
+  createdAt: UtcInstant,
+  updatedAt: UtcInstant,
   test: z.boolean().default(false),
   /** Who ships it: 'channel' when the marketplace fulfils from its own stock (Amazon FBA); absent means the merchant. */
   fulfilledBy: z.enum(['merchant', 'channel']).optional(),
   /** The channel's ship-by deadline (ISO-8601 UTC), when it sets one; the workflow alerts before it passes. */
-  shipBy: z.string().datetime({ offset: true }).optional(),
+  shipBy: UtcInstant.optional(),
+  /**
+   * When the channel shows every unit still on the order as delivered to the buyer (ISO-8601 UTC): set only where
+   * the channel's API reports delivery (Walmart, Shopify, Daraz). Absent = not delivered or not reported.
+   */
+  deliveredAt: UtcInstant.optional(),
   /** Every refund the channel shows on the order so far, for channels that report refunds only this way. */
   refunds: z.array(OrderRefund).optional(),
 });

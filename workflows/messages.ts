@@ -89,6 +89,8 @@ export interface OrderState {
   /** The step an operator `retry` resumes from. */
   failedStep?: string;
   shipBy?: ShipByWatch;
+  /** When the channel showed all of the order delivered (ISO-8601), once taken up: the return window counts from it. */
+  deliveredAt?: string;
 }
 
 export type OperatorAction = { action: 'retry'; note?: string } | { action: 'skip'; note?: string } | { action: 'cancel'; note?: string };

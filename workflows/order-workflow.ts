@@ -45,6 +45,8 @@ const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
 /** Refunds after a cancellation are recorded, not credited, and leave the status at cancelled. */
 const REFUND_AFTER_CANCEL = 'refund-after-cancel';
+/** A channel's delivery of the whole order moves it to delivered and its return window counts from then. */
+const DELIVERED_STARTS_RETURN_WINDOW = 'delivered-starts-return-window';
 /** States an order waits in by design (its own payment deadline, the return window): never "stuck". */
 const WAITING_BY_DESIGN: OrderStatus[] = ['pending_payment', 'shipped', 'delivered', 'cancelled', 'refunded', 'closed'];
 /** Event ids kept for dedupe across continue-as-new (older repeats are also stale by timestamp). */
@@ -155,6 +157,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   /** Where a parked order goes back to when an operator skips the failed step. */
   function settledStatus(): OrderStatus {
+    // Set only behind DELIVERED_STARTS_RETURN_WINDOW: the goods are with the buyer whatever step was skipped.
+    if (state.deliveredAt !== undefined) return 'delivered';
     if (state.shipments.length > 0) return shippedStatus();
     if (state.odoo.saleOrderState === 'cancel') return 'cancelled';
     return state.odoo.saleOrderState === 'sale' ? 'confirmed' : 'received';
@@ -450,9 +454,27 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
 
   function recordShipment(): void {
+    // A shipment reported after the delivery (the channel's own) neither moves the status back nor the window.
+    if (state.deliveredAt !== undefined) return;
     const status = shippedStatus();
     setStatus(status);
     if (status === 'shipped') closeAt = Date.now() + ms(policy.returnWindow);
+  }
+
+  /**
+   * The channel shows all of the order delivered: status delivered, and the return window counts from the delivery
+   * (never ending before now). Only once the order has shipped: in full by us, or at all by the channel (FBA). A
+   * delivery shown before our shipment is recorded waits for it, so the shipment still reaches the channel.
+   */
+  function recordDelivery(): void {
+    const at = state.order?.deliveredAt;
+    if (at === undefined || state.deliveredAt !== undefined || !Number.isFinite(Date.parse(at))) return;
+    const byChannel = state.order?.fulfilledBy === 'channel' && (state.status === 'confirmed' || state.status === 'partially_shipped');
+    if (state.status !== 'shipped' && !byChannel) return;
+    if (!patched(DELIVERED_STARTS_RETURN_WINDOW)) return;
+    state.deliveredAt = at;
+    setStatus('delivered');
+    closeAt = Math.max(Date.now(), Date.parse(at) + ms(policy.returnWindow));
   }
 
   /** Odoo → channel: every validated delivery becomes one shipment on the channel, with its tracking. */
@@ -577,6 +599,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const carry: OrderRunCarry = { state, lastAppliedAt, statusSince, stuckAlerted, pendingDeadline, closeAt };
       return continueAsNew<typeof orderWorkflow>({ key, seenEventIds: [...seen].slice(-CARRIED_EVENT_IDS), carried: carry });
     }
+    // Snapshots, shipments and operator answers all pass here: a delivery the channel showed is taken up once it may be.
+    recordDelivery();
     // Cancelled or refunded in full: the return window runs from now (not from a later wake).
     if ((state.status === 'cancelled' || state.status === 'refunded') && closeAt === undefined && patched('close-after-cancel-or-refund')) {
       closeAt = Date.now() + ms(policy.returnWindow);

@@ -1,5 +1,6 @@
 import { type RateOverrides, type ResolvedChannel } from '../../config/channels';
 import { type Channel } from '../../domain';
+import { withCanonicalOutput } from './canonical-output';
 import { type ChannelAdapter } from './types';
 
 export type AdapterFactory = (channel: ResolvedChannel) => ChannelAdapter;
@@ -9,7 +10,10 @@ export interface AdapterRegistry {
   all(): ChannelAdapter[];
 }
 
-/** Builds one adapter per configured channel account; a channel without a factory is a config error. */
+/**
+ * Builds one adapter per configured channel account; a channel without a factory is a config error. Every adapter's
+ * orders and events leave through the domain schemas (canonical timestamps), so no adapter can skip them.
+ */
 export function createAdapterRegistry(
   channels: ResolvedChannel[],
   factories: Partial<Record<Channel, AdapterFactory>>,
@@ -18,7 +22,7 @@ export function createAdapterRegistry(
   for (const entry of channels) {
     const factory = factories[entry.channel];
     if (!factory) throw new Error(`no adapter for channel ${entry.channel} (account ${entry.account})`);
-    const adapter = factory(entry);
+    const adapter = withCanonicalOutput(factory(entry));
     adapters.set(`${entry.channel}/${entry.account}`, entry.rates ? withRates(adapter, entry.rates) : adapter);
   }
   return {

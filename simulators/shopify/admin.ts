@@ -64,6 +64,14 @@ export const RefundInput = z.object({
 });
 export type RefundInput = z.input<typeof RefundInput>;
 
+export const DeliverInput = z.object({
+  /** Fulfillments the carrier delivered; every fulfillment of the order when absent. */
+  fulfillmentIds: z.array(z.number().int()).optional(),
+  /** When it was delivered (epoch ms); default now. */
+  at: z.number().int().optional(),
+});
+export type DeliverInput = z.input<typeof DeliverInput>;
+
 export const ProductInput = z.object({ sku: z.string().min(1), price: Decimal, stock: z.number().int(), title: z.string().optional() });
 
 /** A stock change made in the Shopify admin (behind the integration's back). */

@@ -5,6 +5,7 @@ import {
   BuildDeliveryInput,
   CancelInput,
   CreateOrderInput,
+  DeliverInput,
   EditQuantitiesInput,
   FaultInput,
   ProductInput,
@@ -18,9 +19,9 @@ import { CostBucket, RequestBucket } from './throttle';
 import { type Delivery, WebhookSender } from './webhooks';
 
 export { SHOPIFY_WEBHOOK_HEADERS, type Delivery } from './webhooks';
-export type { BuildDeliveryInput, CancelInput, CreateOrderInput, EditQuantitiesInput, FaultInput, RefundInput } from './admin';
+export type { BuildDeliveryInput, CancelInput, CreateOrderInput, DeliverInput, EditQuantitiesInput, FaultInput, RefundInput } from './admin';
 
-export const DEFAULT_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create'] as const;
+export const DEFAULT_TOPICS = ['orders/create', 'orders/updated', 'orders/cancelled', 'refunds/create', 'fulfillment_events/create'] as const;
 const MAX_QUERY_COST = 1000;
 
 export interface ShopifySimulatorOptions {
@@ -33,7 +34,7 @@ export interface ShopifySimulatorOptions {
   webhookUrl?: string;
   /** 1 = Shopify's real schedule (8 retries over 4 hours); tests use something like 0.00001. */
   retryScale?: number;
-  /** Topics subscribed; default orders/create, orders/updated, orders/cancelled, refunds/create. */
+  /** Topics subscribed; default orders/create, orders/updated, orders/cancelled, refunds/create, fulfillment_events/create. */
   topics?: string[];
   host?: string;
   port?: number;
@@ -71,6 +72,8 @@ export interface ShopifyAdmin {
   markPaid(orderId: number | string): Record<string, unknown>;
   cancelOrder(orderId: number | string, input?: CancelInput): Record<string, unknown>;
   refund(orderId: number | string, input: RefundInput): Record<string, unknown>;
+  /** The carrier delivered (all fulfillments, or those named): one fulfillment_events/create per fulfillment. */
+  markDelivered(orderId: number | string, input?: DeliverInput): Record<string, unknown>;
   /** The REST JSON of an order, exactly as webhooks and GET orders/{id}.json show it. */
   order(orderId: number | string): Record<string, unknown>;
   stock(sku: string): number;
@@ -170,6 +173,10 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
       emitRefund(order, refund.id);
       emitOrder('orders/updated', order);
       return store.restRefund(refund);
+    },
+    markDelivered(id, input = {}) {
+      for (const event of store.deliver(orderId(id), DeliverInput.parse(input))) emit('fulfillment_events/create', event);
+      return store.restOrder(store.order(orderId(id)));
     },
     order: (id) => store.restOrder(store.order(orderId(id))),
     stock(sku) {
@@ -415,6 +422,7 @@ export async function startShopifySimulator(options: ShopifySimulatorOptions): P
   app.post('/_admin/orders/:id/paid', adminRoute((r) => ({ order: admin.markPaid(id(r)) })));
   app.post('/_admin/orders/:id/cancel', adminRoute((r) => ({ order: admin.cancelOrder(id(r), (r.body ?? {}) as CancelInput) })));
   app.post('/_admin/orders/:id/refunds', adminRoute((r) => ({ refund: admin.refund(id(r), r.body as RefundInput) })));
+  app.post('/_admin/orders/:id/delivered', adminRoute((r) => ({ order: admin.markDelivered(id(r), (r.body ?? {}) as DeliverInput) })));
   app.get('/_admin/orders/:id/fulfillments', adminRoute((r) => ({ fulfillments: admin.fulfillments(id(r)) })));
   app.get('/_admin/stock/:sku', adminRoute((r) => {
     const sku = (r.params as { sku: string }).sku;

@@ -63,6 +63,11 @@ export interface Fulfillment {
   number: string;
   url: string | null;
   lines: { lineItemId: number; quantity: number }[];
+  /** REST shipment_status from the carrier's events (null until one arrives); GraphQL shows it as displayStatus. */
+  shipmentStatus?: 'delivered';
+  deliveredAt?: number;
+  /** Last change of the record (a shipment status); createdAt until then. */
+  updatedAt?: number;
 }
 
 interface Refund {
@@ -350,6 +355,31 @@ export class ShopStore {
     return fulfillment;
   }
 
+  /**
+   * The carrier delivered these fulfillments (every one when none is named): a `delivered` fulfillment event, so
+   * shipment_status / displayStatus DELIVERED and deliveredAt = `at`. Returns the events, as REST shows them.
+   */
+  deliver(orderId: number, input: { fulfillmentIds?: number[]; at?: number }): Record<string, unknown>[] {
+    const order = this.order(orderId);
+    const chosen = order.fulfillments.filter((f) => !input.fulfillmentIds || input.fulfillmentIds.includes(f.id));
+    if (input.fulfillmentIds && chosen.length !== input.fulfillmentIds.length) throw new SimError('Fulfillment does not exist.', 'NOT_FOUND');
+    if (chosen.length === 0) throw new SimError('The order has no fulfillment to deliver.', 'INVALID');
+    const now = Date.now();
+    const at = input.at ?? now;
+    this.touch(order);
+    return chosen.map((f) => {
+      f.shipmentStatus = 'delivered';
+      f.deliveredAt = at;
+      f.updatedAt = now;
+      const id = this.nextId('other') + 27_000_000_000;
+      return {
+        id, fulfillment_id: f.id, status: 'delivered', message: null, happened_at: this.restTime(at), city: null, province: null, country: null, zip: null,
+        address1: null, latitude: null, longitude: null, shop_id: 6_830_000_001, created_at: this.restTime(now), updated_at: this.restTime(now),
+        estimated_delivery_at: null, order_id: order.id, admin_graphql_api_id: gid('FulfillmentEvent', id),
+      };
+    });
+  }
+
   private paidCents(order: Order): bigint {
     return totals(order).originalTotal;
   }
@@ -437,7 +467,8 @@ export class ShopStore {
         tracking_numbers: [f.number],
         tracking_url: f.url,
         tracking_urls: f.url ? [f.url] : [],
-        updated_at: this.restTime(f.createdAt),
+        shipment_status: f.shipmentStatus ?? null,
+        updated_at: this.restTime(f.updatedAt ?? f.createdAt),
         line_items: f.lines.map((fl) => ({ ...this.restLine(o, this.line(o, fl.lineItemId)), quantity: fl.quantity })),
       })),
       line_items: o.lines.map((l) => this.restLine(o, l)),
@@ -627,6 +658,9 @@ export class ShopStore {
       id: gid('Fulfillment', f.id),
       status: 'SUCCESS',
       createdAt: utc(f.createdAt),
+      updatedAt: utc(f.updatedAt ?? f.createdAt),
+      displayStatus: f.shipmentStatus === 'delivered' ? 'DELIVERED' : 'FULFILLED',
+      deliveredAt: f.deliveredAt === undefined ? null : utc(f.deliveredAt),
       trackingInfo: [{ __typename: 'FulfillmentTrackingInfo', company: f.company, number: f.number, url: f.url }],
     };
   }

@@ -1,4 +1,4 @@
-import { type AdminCancel, type AdminFaults, type AdminOrderEdit, type AdminOrderInput, type AdminProduct, type AdminRefund } from './schemas';
+import { type AdminCancel, type AdminDeliver, type AdminFaults, type AdminOrderEdit, type AdminOrderInput, type AdminProduct, type AdminRefund } from './schemas';
 import { buildServer, type WalmartSimulatorOptions } from './server';
 import { type FeedItemResult, type SimShipment } from './store';
 import { type DeliveryRecord } from './webhooks';
@@ -14,6 +14,8 @@ export interface WalmartAdmin {
   /** Walmart-side cancellation (auto-cancel); sends PO_LINE_AUTOCANCELLED. */
   cancelOrder(purchaseOrderId: string, input?: AdminCancel): Promise<WalmartWireOrder>;
   refundOrder(purchaseOrderId: string, input: AdminRefund): Promise<WalmartWireOrder>;
+  /** The carrier delivered shipped units (all lines, or those named): line statuses Shipped -> Delivered. */
+  deliverOrder(purchaseOrderId: string, input?: AdminDeliver): Promise<WalmartWireOrder>;
   setProduct(input: AdminProduct): Promise<void>;
   product(sku: string): Promise<{ sku: string; price: string; stock: number }>;
   shipments(purchaseOrderId: string): Promise<SimShipment[]>;
@@ -50,6 +52,7 @@ export function walmartAdminClient(url: string): WalmartAdmin {
     editOrder: async (id, edit) => (await call<{ order: WalmartWireOrder }>('PATCH', po(id), edit)).order,
     cancelOrder: async (id, input = {}) => (await call<{ order: WalmartWireOrder }>('POST', `${po(id)}/cancel`, input)).order,
     refundOrder: async (id, input) => (await call<{ order: WalmartWireOrder }>('POST', `${po(id)}/refund`, input)).order,
+    deliverOrder: async (id, input = {}) => (await call<{ order: WalmartWireOrder }>('POST', `${po(id)}/deliver`, input)).order,
     setProduct: async (input) => void (await call('PUT', '/products', input)),
     product: (sku) => call('GET', `/products/${encodeURIComponent(sku)}`),
     shipments: async (id) => (await call<{ shipments: SimShipment[] }>('GET', `${po(id)}/shipments`)).shipments,

@@ -188,6 +188,12 @@ export const AdminRefund = z.object({
 });
 export type AdminRefund = z.input<typeof AdminRefund>;
 
+export const AdminDeliver = z.object({
+  /** Lines whose shipped units the carrier delivered; every line when absent. */
+  lineNumbers: z.array(z.string()).optional(),
+});
+export type AdminDeliver = z.input<typeof AdminDeliver>;
+
 export const AdminProduct = z.object({ sku: z.string().min(1), price: Decimal, stock: z.number().int().nonnegative() });
 export type AdminProduct = z.input<typeof AdminProduct>;
 

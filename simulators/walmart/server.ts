@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { type z } from 'zod';
 import {
   AdminCancel,
+  AdminDeliver,
   AdminFaults,
   AdminOrderEdit,
   AdminOrderInput,
@@ -473,6 +474,11 @@ export async function buildServer(options: WalmartSimulatorOptions) {
   app.post<{ Params: { po: string } }>('/_admin/orders/:po/refund', async (req) => {
     const input = parse(AdminRefund, req.body, 'refund');
     return { order: orderRecord(store.refund(req.params.po, input.lines)) };
+  });
+
+  app.post<{ Params: { po: string } }>('/_admin/orders/:po/deliver', async (req) => {
+    const input = parse(AdminDeliver, req.body ?? {}, 'deliver');
+    return { order: orderRecord(store.deliver(req.params.po, input.lineNumbers)) };
   });
 
   app.get<{ Params: { po: string } }>('/_admin/orders/:po', async (req) => ({ order: orderRecord(store.order(req.params.po)) }));

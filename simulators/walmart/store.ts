@@ -285,6 +285,24 @@ export class WalmartStore {
     return order;
   }
 
+  /**
+   * The carrier delivered: shipped units of these lines (all lines when absent) become `Delivered`, keeping their
+   * tracking; statusDate and lastModified move, so the change shows to lastModified searches (Walmart sends no
+   * notification for it).
+   */
+  deliver(po: string, lineNumbers?: string[]): SimOrder {
+    const order = this.order(po);
+    for (const lineNumber of lineNumbers ?? []) this.line(order, lineNumber);
+    for (const line of order.lines) {
+      if (lineNumbers && !lineNumbers.includes(line.lineNumber)) continue;
+      if (countOf(line, 'Shipped') === 0) continue;
+      for (const bucket of line.statuses) if (bucket.status === 'Shipped') bucket.status = 'Delivered';
+      line.statuses = merge(line.statuses);
+      this.touch(order, line);
+    }
+    return order;
+  }
+
   /** One refundOrderLines call: one refund id for the call, its charges appended to each line's refund. */
   refund(po: string, lines: RefundRequest[]): SimOrder {
     const order = this.order(po);

@@ -151,6 +151,23 @@ describe('Daraz reading orders', () => {
     }
   });
 
+  it('reads delivery once every unit not cancelled is delivered, dated by the units\u2019 updated_at', async () => {
+    const { admin, adapter } = await setup();
+    const { order_id, order_item_ids } = await admin.createOrder({ lines: [{ sku: 'TEA', quantity: 2, unitPrice: '10.00' }, { sku: 'MUG', quantity: 1, unitPrice: '7.00' }] });
+    const [tea1, tea2, mug] = order_item_ids as [string, string, string];
+    await admin.setStatus(order_id, { status: 'shipped', itemIds: [tea1, tea2] });
+    await admin.setStatus(order_id, { status: 'canceled', itemIds: [mug] });
+    await admin.setStatus(order_id, { status: 'delivered', itemIds: [tea1] });
+    expect(await adapter.getOrder({ externalId: order_id })).not.toHaveProperty('deliveredAt');
+    const before = Date.now();
+    await admin.setStatus(order_id, { status: 'delivered', itemIds: [tea2] });
+    const order = await adapter.getOrder({ externalId: order_id });
+    expect(order.status).toBe('shipped');
+    // Daraz times have one-second resolution.
+    expect(Date.parse(order.deliveredAt!)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(Date.parse(order.deliveredAt!)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('names an unknown order as rejected', async () => {
     const { adapter } = await setup();
     await expect(adapter.getOrder({ externalId: '1' })).rejects.toMatchObject({ kind: 'rejected', details: { vendorCode: '16' } });

@@ -111,6 +111,30 @@ describe('Shopify webhooks: verify and parse', () => {
     expect(quantities(listed.orders.find((o) => o.externalId === created.externalId)!.lines)).toEqual(expected);
   });
 
+  it('a delivered fulfillment event nudges the order, whose GraphQL and REST reads then say delivered', async () => {
+    const created = sim.admin.createOrder({ lines: [{ sku: 'HOOK-A', quantity: 2 }, { sku: 'HOOK-B', quantity: 1 }] });
+    const [a, b] = created.lineItemIds.map(String);
+    await adapter.confirmShipment({ externalId: created.externalId, shipmentId: 'd-1', carrier: 'UPS', trackingNumber: 'DLV-1', lines: [{ lineId: a!, quantity: 2 }] });
+    await adapter.confirmShipment({ externalId: created.externalId, shipmentId: 'd-2', carrier: 'UPS', trackingNumber: 'DLV-2', lines: [{ lineId: b!, quantity: 1 }] });
+    const [first, second] = sim.admin.fulfillments(created.id);
+    const at = Date.parse('2026-03-02T12:00:00Z');
+
+    sim.admin.markDelivered(created.id, { fulfillmentIds: [first!.id], at });
+    // One package still on its way: shipped, not delivered.
+    expect(await adapter.getOrder({ externalId: created.externalId })).not.toHaveProperty('deliveredAt');
+    const events = sim.admin.deliveries().filter((d) => d.topic === 'fulfillment_events/create');
+    const nudge = parse(events.at(-1)!);
+    expect(nudge).toMatchObject({ type: 'order.notified', topic: 'fulfillment_events/create', externalId: created.externalId });
+
+    sim.admin.markDelivered(created.id, { fulfillmentIds: [second!.id], at: at + 3_600_000 });
+    const read = await adapter.getOrder({ externalId: created.externalId });
+    expect(read).toMatchObject({ status: 'shipped', deliveredAt: '2026-03-02T13:00:00.000Z' });
+    // REST has no delivery time: a webhook's order dates it by the fulfillments' last change (now).
+    const pushed = parse(sim.admin.buildDelivery({ topic: 'orders/updated', orderId: created.id }));
+    if (pushed.type !== 'order.updated') throw new Error(`unexpected ${pushed.type}`);
+    expect(Date.parse(pushed.order.deliveredAt!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('an unknown topic is a signed, unsupported event rather than an error', () => {
     const d = sim.admin.buildDelivery({ topic: 'products/update', payload: { id: 632910392, title: 'IPod Nano', updated_at: '2026-03-01T10:00:00-05:00' } });
     expect(parse(d)).toMatchObject({ type: 'unsupported', topic: 'products/update', externalId: '632910392', occurredAt: '2026-03-01T15:00:00.000Z' });

@@ -152,6 +152,26 @@ describe('walmart adapter', () => {
     expect(all.find((o) => o.externalId === po)?.refunds).toEqual(after.refunds);
   });
 
+  it('reads delivery once every shipped line is Delivered, dated by the last statusDate, and lists the change', async () => {
+    const { purchaseOrderId: po } = await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 2, unitPrice: '5.00' }, { sku: 'B', quantity: 1, unitPrice: '6.00' }] });
+    await adapter.confirmShipment({ externalId: po, shipmentId: 'dl-1', carrier: 'UPS', trackingNumber: '1ZDLV', lines: [{ lineId: '1', quantity: 2 }, { lineId: '2', quantity: 1 }] });
+    const shipped = await adapter.getOrder({ externalId: po });
+    expect(shipped).toMatchObject({ status: 'shipped' });
+    expect(shipped).not.toHaveProperty('deliveredAt');
+
+    await sim.admin.deliverOrder(po, { lineNumbers: ['1'] });
+    expect(await adapter.getOrder({ externalId: po })).not.toHaveProperty('deliveredAt');
+    const since = new Date().toISOString();
+    const wire = await sim.admin.deliverOrder(po);
+    const lines = (wire as unknown as { orderLines: { orderLine: { statusDate: number; orderLineStatuses: { orderLineStatus: { status: string }[] } }[] } }).orderLines.orderLine;
+    expect(lines.flatMap((l) => l.orderLineStatuses.orderLineStatus.map((s) => s.status))).toEqual(['Delivered', 'Delivered']);
+    const delivered = await adapter.getOrder({ externalId: po });
+    expect(delivered).toMatchObject({ status: 'shipped', deliveredAt: new Date(Math.max(...lines.map((l) => l.statusDate))).toISOString() });
+    // No notification exists for it: the poller's lastModified window shows the change.
+    const listed = await adapter.listOrdersChangedSince({ since });
+    expect(listed.orders.find((o) => o.externalId === po)?.deliveredAt).toBe(delivered.deliveredAt);
+  });
+
   it('pages orders changed since a time by appending nextCursor, without repeats', async () => {
     const fresh = await startWalmartSimulator({ products: [{ sku: 'A', price: 1, stock: 1 }] });
     try {

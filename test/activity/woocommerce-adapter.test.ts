@@ -30,7 +30,7 @@ describe('WooCommerce adapter', () => {
   it('maps UTC dates from the _gmt fields, not the site-local ones', async () => {
     const created = await sim.admin.createOrder({ lines: [{ sku: 'WOO-MUG', quantity: 1 }], status: 'processing' });
     const order = await adapter.getOrder({ externalId: String(created.id) });
-    expect(order.createdAt).toBe(`${created.date_created_gmt as string}Z`);
+    expect(order.createdAt).toBe(`${created.date_created_gmt as string}.000Z`);
     expect(created.date_created).not.toBe(created.date_created_gmt);
     expect(order).toMatchObject({ status: 'paid', name: `#${created.id}`, customer: { email: 'ada.buyer@example.com' }, shippingAddress: { countryCode: 'US' } });
   });

@@ -1,6 +1,7 @@
 import fixture from '../fixtures/daraz/order-items.json';
 import { DarazItem, DarazOrder, ReverseOrder } from '../../activities/marketplaces/daraz/schemas';
 import {
+  deliveredAtOf,
   foldUnitItems,
   formatVentureTime,
   orderStatusOf,
@@ -84,6 +85,34 @@ describe('Daraz refunds from reverse orders', () => {
     const after = toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items: delivered, reverseOrders: later });
     expect(after.refunds?.map((r) => r.refundId)).toEqual(['600001/800001', '600001/800002']);
     expect(toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items }).refunds).toBeUndefined();
+  });
+});
+
+describe('Daraz delivery from item statuses', () => {
+  const at = (status: string, updated_at?: string) => ({ status, ...(updated_at ? { updated_at } : {}) });
+  const header = { updated_at: '2026-03-09 10:00:00 +0500' };
+
+  it('is delivered when every unit not cancelled reached the buyer, at the latest delivered unit time (UTC)', () => {
+    expect(deliveredAtOf(header, [at('delivered', '2026-03-05T12:00:00+05:00'), at('delivered', '2026-03-06 09:30:00 +0500'), at('canceled')])).toBe('2026-03-06T04:30:00.000Z');
+    // FBL `confirmed` counts; a unit returned since was delivered first, and its return time is not the delivery's.
+    expect(deliveredAtOf(header, [at('confirmed', '2026-03-05T12:00:00+05:00'), at('returned', '2026-03-08T12:00:00+05:00')])).toBe('2026-03-05T07:00:00.000Z');
+    // No unit time: the order's own (never earlier than the delivery).
+    expect(deliveredAtOf(header, [at('delivered')])).toBe('2026-03-09T05:00:00.000Z');
+  });
+
+  it('is not delivered while a unit is on its way, failed, or nothing was delivered', () => {
+    expect(deliveredAtOf(header, [at('delivered', '2026-03-05T12:00:00+05:00'), at('shipped')])).toBeUndefined();
+    expect(deliveredAtOf(header, [at('delivered'), at('failed_delivery')])).toBeUndefined();
+    expect(deliveredAtOf(header, [at('returned'), at('canceled')])).toBeUndefined();
+    expect(deliveredAtOf(header, [at('canceled')])).toBeUndefined();
+  });
+
+  it('rides on the canonical order only when delivered', () => {
+    expect(toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items })).not.toHaveProperty('deliveredAt');
+    const delivered = items.map((i) => ({ ...i, status: i.status === 'canceled' ? i.status : 'delivered', updated_at: '2026-03-04T18:00:00+05:00' }));
+    const canonical = toCanonicalOrder({ account: 'pk-main', country: 'PK', order, items: delivered });
+    expect(canonical).toMatchObject({ status: 'shipped', deliveredAt: '2026-03-04T13:00:00.000Z' });
+    expect(CanonicalOrder.safeParse(canonical).success).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { throttleWaitMs } from '../../activities/marketplaces/shopify/client';
-import { legacyId, orderFromGraphql, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
-import { GqlOrder, RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
+import { legacyId, orderFromGraphql, orderFromRest, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
+import { GqlOrder, RestOrder, RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
 import { actualCost, parseOperation, requestedCost } from '../../simulators/shopify/graphql-doc';
 
 describe('Shopify status mapping', () => {
@@ -72,6 +72,50 @@ describe('Shopify value parsing', () => {
     });
     const mapped = orderFromGraphql(order, order.lineItems.nodes, 'shop', new Map([['gid://shopify/LineItem/1', 1]]));
     expect(mapped.lines.map((l) => [l.lineId, l.quantity])).toEqual([['1', 3], ['2', 1]]);
+  });
+
+  describe('delivery (per fulfillment; the order status has no delivered value)', () => {
+    const usd = (amount: string) => ({ shopMoney: { amount, currencyCode: 'USD' } });
+    const gql = (displayFulfillmentStatus: string, fulfillments?: unknown[]) =>
+      GqlOrder.parse({
+        id: 'gid://shopify/Order/8', legacyResourceId: '8', name: '#1008', email: null,
+        createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-04T11:00:00Z', cancelledAt: null, cancelReason: null,
+        displayFinancialStatus: 'PAID', displayFulfillmentStatus, currencyCode: 'USD', taxesIncluded: false, test: false,
+        totalPriceSet: usd('10.00'), currentTotalPriceSet: usd('10.00'), totalShippingPriceSet: usd('0.00'),
+        customer: null, shippingAddress: null, billingAddress: null,
+        lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{
+          id: 'gid://shopify/LineItem/1', sku: 'SKU-1', name: 'Item', quantity: 1, currentQuantity: 1, variant: null,
+          originalUnitPriceSet: usd('10.00'), totalDiscountSet: usd('0.00'), taxLines: [],
+        }] },
+        ...(fulfillments ? { fulfillments } : {}),
+      });
+    const fromGql = (o: GqlOrder) => orderFromGraphql(o, o.lineItems.nodes, 'shop');
+    const f = (status: string, displayStatus: string | null, deliveredAt: string | null) => ({ status, displayStatus, deliveredAt });
+
+    it('GraphQL: delivered when fulfilled in full and every successful fulfillment is DELIVERED, at the latest deliveredAt', () => {
+      const both = gql('FULFILLED', [f('SUCCESS', 'DELIVERED', '2026-03-03T09:00:00Z'), f('SUCCESS', 'DELIVERED', '2026-03-04T08:30:00-02:00'), f('CANCELLED', 'CANCELED', null)]);
+      expect(fromGql(both)).toMatchObject({ status: 'shipped', deliveredAt: '2026-03-04T10:30:00.000Z' });
+      expect(fromGql(gql('FULFILLED', [f('SUCCESS', 'DELIVERED', '2026-03-03T09:00:00Z'), f('SUCCESS', 'IN_TRANSIT', null)]))).not.toHaveProperty('deliveredAt');
+      // Partly fulfilled: the rest has not even left.
+      expect(fromGql(gql('PARTIALLY_FULFILLED', [f('SUCCESS', 'DELIVERED', '2026-03-03T09:00:00Z')]))).not.toHaveProperty('deliveredAt');
+      expect(fromGql(gql('FULFILLED', [f('SUCCESS', 'FULFILLED', null)]))).not.toHaveProperty('deliveredAt');
+      expect(fromGql(gql('FULFILLED'))).not.toHaveProperty('deliveredAt');
+    });
+
+    it('REST (webhooks): shipment_status delivered on every successful fulfillment, at its updated_at in UTC', () => {
+      const rest = (fulfillmentStatus: string | null, fulfillments: unknown[]) =>
+        orderFromRest(RestOrder.parse({
+          id: 9, name: '#1009', created_at: '2026-03-01T10:00:00-05:00', updated_at: '2026-03-04T10:00:00-05:00', financial_status: 'paid',
+          fulfillment_status: fulfillmentStatus, currency: 'USD', total_price: '10.00', taxes_included: false,
+          line_items: [{ id: 1, sku: 'SKU-1', title: 'Item', quantity: 1, price: '10.00' }], fulfillments,
+        }), 'shop');
+      const ful = (status: string, shipment_status: string | null, updated_at: string) => ({ id: 1, status, shipment_status, updated_at });
+      expect(rest('fulfilled', [ful('success', 'delivered', '2026-03-03T09:00:00-05:00'), ful('cancelled', null, '2026-03-05T09:00:00-05:00')]))
+        .toMatchObject({ status: 'shipped', deliveredAt: '2026-03-03T14:00:00.000Z' });
+      expect(rest('fulfilled', [ful('success', 'out_for_delivery', '2026-03-03T09:00:00-05:00')])).not.toHaveProperty('deliveredAt');
+      expect(rest('partial', [ful('success', 'delivered', '2026-03-03T09:00:00-05:00')])).not.toHaveProperty('deliveredAt');
+      expect(rest(null, [])).not.toHaveProperty('deliveredAt');
+    });
   });
 
   it('computes the wait after THROTTLED from what is missing and the restore rate', () => {

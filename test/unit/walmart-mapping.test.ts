@@ -153,6 +153,26 @@ describe('toCanonicalOrder', () => {
     expect(toCanonicalOrder(order({ country: 'CAN' }), 'wm').shippingAddress?.countryCode).toBe('CA');
     expect(() => toCanonicalOrder(order({ country: 'Atlantis' }), 'wm')).toThrow(/unknown country/);
   });
+
+  it('says delivered, at the latest statusDate of the delivered lines, only once every open unit is Delivered', () => {
+    const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
+    const [one, two] = order().orderLines.orderLine;
+    const lines = (a: unknown[], b: unknown[], dates: [number, number] = [1623900000000, 1623990000000]) => [
+      { ...one!, statusDate: dates[0], orderLineStatuses: { orderLineStatus: a } },
+      { ...two!, statusDate: dates[1], orderLineStatuses: { orderLineStatus: b } },
+    ];
+    const all = toCanonicalOrder(order({ lines: lines([st('Delivered', '2')], [st('Delivered', '1')]) }), 'wm');
+    expect(all).toMatchObject({ status: 'shipped', deliveredAt: '2021-06-18T04:20:00.000Z' });
+    // One unit still on its way: not delivered yet.
+    expect(toCanonicalOrder(order({ lines: lines([st('Delivered', '1'), st('Shipped', '1')], [st('Delivered', '1')]) }), 'wm')).not.toHaveProperty('deliveredAt');
+    // Cancelled and refunded units are not waited for.
+    const rest = toCanonicalOrder(order({ lines: lines([st('Delivered', '1'), st('Cancelled', '1')], [st('Refund', '1')]) }), 'wm');
+    expect(rest.deliveredAt).toBe('2021-06-17T03:20:00.000Z');
+    // Shipped only, or nothing delivered at all: no delivery to report.
+    expect(toCanonicalOrder(order({ lines: lines([st('Shipped', '2')], [st('Shipped', '1')]) }), 'wm')).not.toHaveProperty('deliveredAt');
+    expect(toCanonicalOrder(order({ lines: lines([st('Cancelled', '2')], [st('Cancelled', '1')]) }), 'wm')).not.toHaveProperty('deliveredAt');
+    expect(toCanonicalOrder(order(), 'wm')).not.toHaveProperty('deliveredAt');
+  });
 });
 
 describe('walmart webhooks (pure)', () => {

@@ -75,8 +75,8 @@ describe('WooCommerce order -> CanonicalOrder', () => {
       externalId: '727',
       name: '#727',
       status: 'paid',
-      createdAt: '2026-11-26T21:10:05Z',
-      updatedAt: '2026-11-26T21:11:00Z',
+      createdAt: '2026-11-26T21:10:05.000Z',
+      updatedAt: '2026-11-26T21:11:00.000Z',
       shippingTotal: { amount: '5.00', currency: 'USD' },
       total: { amount: '32.00', currency: 'USD' },
       customer: { name: 'Ada Buyer', email: 'ada@example.com' },
@@ -206,7 +206,7 @@ describe('WooCommerce webhook verify and parse', () => {
     const cancelled = events(delivery('order.updated', wooOrderFixture({ status: 'cancelled', refunds: [{ id: 801, reason: '', total: '-27.00' }] })));
     expect(cancelled.map((e) => e.type)).toEqual(['order.updated', 'order.cancelled', 'order.refunded']);
     expect(cancelled[2]).toMatchObject({ refund: { refundId: '801', total: { amount: '27.00', currency: 'USD' }, lines: [] } });
-    for (const event of cancelled) expect(event).toMatchObject({ channel: 'woocommerce', account: 'shop-1', externalId: '727', occurredAt: '2026-11-26T21:11:00Z' });
+    for (const event of cancelled) expect(event).toMatchObject({ channel: 'woocommerce', account: 'shop-1', externalId: '727', occurredAt: '2026-11-26T21:11:00.000Z' });
     expect(events(delivery('order.deleted', { id: 727 }))).toEqual([expect.objectContaining({ type: 'order.cancelled', externalId: '727' })]);
     expect(events(delivery('order.restored', wooOrderFixture()))[0]!.type).toBe('order.updated');
   });

@@ -11,6 +11,7 @@ import {
   minorDigits,
   money,
   toScaled,
+  toUtcInstant,
 } from '../../../domain';
 import { type AmazonMoney, type AmazonOrder, type AmazonOrderItem, type FinancesShipmentEvent, type OrderStatus } from './schemas';
 
@@ -134,9 +135,9 @@ export function refundsFromEvents(input: { events: readonly FinancesShipmentEven
   const refunds: OrderRefund[] = [];
   for (const event of input.events) {
     const items = event.ShipmentItemAdjustmentList ?? [];
-    const posted = event.PostedDate ? Date.parse(event.PostedDate) : NaN;
-    if (items.length === 0 || Number.isNaN(posted)) continue;
-    const occurredAt = new Date(posted).toISOString();
+    if (items.length === 0 || !event.PostedDate) continue;
+    // Strict: a zone-less PostedDate would be read in the worker's zone (Date.parse), a wrong time not an error.
+    const occurredAt = toUtcInstant(event.PostedDate, 'Amazon refund PostedDate');
     const lines = new Map<string, RefundLine>();
     for (const item of items) {
       const lineId =
@@ -203,8 +204,9 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
     ...(shipping ? { shippingTotal: shipping } : {}),
     total,
     taxesIncluded: !TAX_EXCLUSIVE_MARKETPLACES.has(marketplaceId),
-    createdAt: order.PurchaseDate,
-    updatedAt: order.LastUpdateDate,
+    // Amazon writes whole seconds ("...:00Z") where its notifications carry milliseconds: one form for both.
+    createdAt: toUtcInstant(order.PurchaseDate, `Amazon order ${order.AmazonOrderId} PurchaseDate`),
+    updatedAt: toUtcInstant(order.LastUpdateDate, `Amazon order ${order.AmazonOrderId} LastUpdateDate`),
     test: false,
     fulfilledBy: order.FulfillmentChannel === 'AFN' ? 'channel' : 'merchant',
     // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
@@ -215,8 +217,11 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
 
 /** ISO-8601 UTC of a ship-by date, or undefined when absent or unreadable (it only drives an alert). */
 function shipBy(value: string | undefined): string | undefined {
-  const ms = value === undefined ? NaN : Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  try {
+    return value === undefined ? undefined : toUtcInstant(value);
+  } catch {
+    return undefined;
+  }
 }
 
 function negate(value: Money): Money {

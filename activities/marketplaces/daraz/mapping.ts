@@ -8,6 +8,7 @@ import {
   type OrderLine,
   type OrderRefund,
   toScaled,
+  toUtcInstant,
 } from '../../../domain';
 import { ChannelError } from '../errors';
 import { type DarazItem, type DarazOrder, type ReverseOrder } from './schemas';
@@ -32,18 +33,44 @@ const HANDED_OVER = new Set([
   'shipped_back_failed', 'lost', 'lost_by_3pl', 'damaged_by_3pl', 'package_scrapped',
 ]);
 
+/** Units that reached the buyer: `delivered`, and `confirmed` (FBL, and after delivery; regional-marketplaces.md A.4.3). */
+const DELIVERED = new Set(['delivered', 'confirmed']);
+
+/**
+ * Delivered when every unit not cancelled reached the buyer (a unit returned since was delivered first). Daraz
+ * gives no delivery time of its own: the latest `updated_at` of the delivered units (their last status change)
+ * stands for it, else the order's `updated_at` (never earlier than the delivery).
+ */
+export function deliveredAtOf(order: Pick<DarazOrder, 'updated_at'>, items: readonly Pick<DarazItem, 'status' | 'updated_at'>[]): string | undefined {
+  const live = items.filter((i) => !CANCELLED.has(i.status));
+  const delivered = live.filter((i) => DELIVERED.has(i.status));
+  if (delivered.length === 0 || !live.every((i) => DELIVERED.has(i.status) || RETURNED.has(i.status))) return undefined;
+  // An unreadable unit time only loses precision here; it must not make the whole order unreadable.
+  const times = delivered.flatMap((i) => {
+    try {
+      return i.updated_at ? [parseDarazTime(i.updated_at)] : [];
+    } catch {
+      return [];
+    }
+  });
+  return times.length > 0 ? times.sort().at(-1) : parseDarazTime(order.updated_at);
+}
+
 export function isCancelled(status: string): boolean {
   return CANCELLED.has(status);
 }
 
 /** Accepts both documented shapes: `2018-02-09T22:44:30+08:00` and `2014-10-15 19:12:15 +0800`. */
 export function parseDarazTime(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})$/.exec(text.trim());
+  // Fractions kept (two changes within one second stay ordered); toUtcInstant, unlike Date.parse, refuses Feb 30.
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(Z|[+-]\d{2}:?\d{2})$/.exec(text.trim());
   if (!m) throw new ChannelError(`Daraz timestamp in an unknown shape: ${text}`, 'protocol');
   const zone = m[3] === 'Z' ? 'Z' : `${m[3]!.slice(0, 3)}:${m[3]!.slice(-2)}`;
-  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
-  if (Number.isNaN(ms)) throw new ChannelError(`Daraz timestamp is not a date: ${text}`, 'protocol');
-  return new Date(ms).toISOString();
+  try {
+    return toUtcInstant(`${m[1]}T${m[2]}${zone}`);
+  } catch {
+    throw new ChannelError(`Daraz timestamp is not a date: ${text}`, 'protocol');
+  }
 }
 
 /** Request filter form: venture-local time with an explicit offset, second precision. */
@@ -181,6 +208,8 @@ export function toCanonicalOrder(input: {
   const refunds = refundsOf({ reverseOrders: input.reverseOrders ?? [], items, currency });
   // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
   if (refunds.length > 0) canonical.refunds = refunds;
+  const deliveredAt = deliveredAtOf(order, items);
+  if (deliveredAt) canonical.deliveredAt = deliveredAt;
   if (street && city) {
     canonical.shippingAddress = {
       name,

@@ -1,5 +1,5 @@
 import {
-  addMoney, CanonicalOrder, fromScaled, minorDigits, money, moneyEquals, toScaled,
+  addMoney, CanonicalOrder, fromScaled, minorDigits, money, moneyEquals, toScaled, toUtcInstant,
   type Address, type ChannelOrderStatus, type Money, type OrderLine, type OrderRefund, type RefundLine,
 } from '../../../domain';
 import { ChannelError } from '../errors';
@@ -108,7 +108,8 @@ export function refundsOf(order: EbayOrder): OrderRefund[] {
         known.lines.push(refundLine);
         known.total = addMoney(known.total, amount);
       } else {
-        found.set(id, { refundId: id, occurredAt: r.refundDate, lines: [refundLine], total: amount });
+        // Canonical before the sort below: eBay's stamps need not share one precision.
+        found.set(id, { refundId: id, occurredAt: toUtcInstant(r.refundDate, `eBay refund ${id} refundDate`), lines: [refundLine], total: amount });
       }
     }
   }
@@ -127,15 +128,23 @@ export function refundsOf(order: EbayOrder): OrderRefund[] {
     const lines: RefundLine[] = moneyEquals(amount, orderTotal)
       ? order.lineItems.map((l) => ({ lineId: l.lineItemId, quantity: l.quantity, amount: toMoney(l.discountedLineItemCost ?? l.lineItemCost), restock: false }))
       : [];
-    found.set(id, { refundId: id, occurredAt: r.refundDate ?? order.lastModifiedDate, lines, total: amount });
+    found.set(id, { refundId: id, occurredAt: toUtcInstant(r.refundDate ?? order.lastModifiedDate, `eBay refund ${id} refundDate`), lines, total: amount });
   }
   return [...found.values()].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
 }
 
 /** The earliest ship-by date over the lines (ISO-8601 UTC), if eBay gives one. */
 function shipBy(order: EbayOrder): string | undefined {
-  const times = order.lineItems.map((l) => Date.parse(l.lineItemFulfillmentInstructions?.shipByDate ?? '')).filter((t) => Number.isFinite(t));
-  return times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
+  const times = order.lineItems.flatMap((l) => {
+    try {
+      // Strict: Date.parse would read a zone-less date in the worker's zone.
+      return [toUtcInstant(l.lineItemFulfillmentInstructions?.shipByDate ?? '')];
+    } catch {
+      return [];
+    }
+  });
+  // Canonical instants: string order is time order.
+  return times.sort()[0];
 }
 
 export function toCanonicalOrder(order: EbayOrder, account: string): CanonicalOrder {

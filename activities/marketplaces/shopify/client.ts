@@ -67,11 +67,14 @@ export function searchValue(value: string): string {
 const MONEY = 'shopMoney { amount currencyCode }';
 const ADDRESS = 'name firstName lastName company address1 address2 city province provinceCode countryCodeV2 zip phone';
 export const LINE_FIELDS = `id sku name quantity currentQuantity variant { id } originalUnitPriceSet { ${MONEY} } totalDiscountSet { ${MONEY} } taxLines { priceSet { ${MONEY} } }`;
+/** Fulfillments read with an order for its delivery (one per package; a plain list, 1 cost point). */
+const ORDER_FULFILLMENTS = 50;
 const ORDER_FIELDS = `id legacyResourceId name email createdAt updatedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus
   currencyCode taxesIncluded test
   totalPriceSet { ${MONEY} } currentTotalPriceSet { ${MONEY} } totalShippingPriceSet { ${MONEY} }
   customer { firstName lastName email phone }
-  shippingAddress { ${ADDRESS} } billingAddress { ${ADDRESS} }`;
+  shippingAddress { ${ADDRESS} } billingAddress { ${ADDRESS} }
+  fulfillments(first: ${ORDER_FULFILLMENTS}) { status displayStatus deliveredAt }`;
 
 // Page sizes keep each query under Shopify's 1,000-point single-query limit (lines cost ~9 points each).
 export const LIST_PAGE_MAX = 8;

@@ -66,6 +66,8 @@ interface OrderFacts {
   shippingAddress?: AddressFacts | null;
   billingAddress?: AddressFacts | null;
   lines: LineFacts[];
+  /** When the last fulfillment reached the buyer, if the order is delivered in full (see deliveredAtOf). */
+  deliveredAt?: string;
 }
 
 export function statusOf(facts: Pick<OrderFacts, 'cancelled' | 'financialStatus' | 'fulfillmentStatus'>): ChannelOrderStatus {
@@ -77,6 +79,25 @@ export function statusOf(facts: Pick<OrderFacts, 'cancelled' | 'financialStatus'
   // AUTHORIZED means the payment is secured (manual capture later): treat as paid.
   if (['paid', 'partially_refunded', 'authorized'].includes(financial)) return 'paid';
   return 'pending_payment';
+}
+
+/** One fulfillment as both shapes report it: counted (not cancelled or failed), delivered, and when. */
+export interface FulfilmentFacts {
+  ok: boolean;
+  delivered: boolean;
+  at?: string | null;
+}
+
+/**
+ * Shopify reports delivery per fulfillment (REST `shipment_status: delivered`; GraphQL `displayStatus: DELIVERED`
+ * with `deliveredAt`); the order's fulfillment status (REST `fulfillment_status`, GraphQL
+ * `displayFulfillmentStatus`) has no delivered value. So the order is delivered when it is fulfilled in full and
+ * every fulfillment that counts was delivered; the latest delivery is the order's.
+ */
+export function deliveredAtOf(fulfilled: boolean, fulfillments: readonly FulfilmentFacts[]): string | undefined {
+  const counted = fulfillments.filter((f) => f.ok);
+  if (!fulfilled || counted.length === 0 || !counted.every((f) => f.delivered && f.at)) return undefined;
+  return counted.map((f) => new Date(f.at!).toISOString()).sort().at(-1);
 }
 
 /** Numeric id from a GID ("gid://shopify/LineItem/12" -> "12"); anything else unchanged. */
@@ -146,6 +167,8 @@ function canonical(facts: OrderFacts, account: string): CanonicalOrder {
     createdAt: facts.createdAt,
     updatedAt: facts.updatedAt,
     test: facts.test,
+    // Only with it, so snapshots of undelivered orders keep their shape.
+    ...(facts.deliveredAt ? { deliveredAt: facts.deliveredAt } : {}),
   };
   return CanonicalOrder.parse(candidate);
 }
@@ -167,6 +190,11 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
       cancelled: Boolean(o.cancelled_at),
       financialStatus: o.financial_status,
       fulfillmentStatus: o.fulfillment_status,
+      // REST fulfillments carry no delivery time: updated_at is their last shipment_status change (delivered is the last).
+      deliveredAt: deliveredAtOf(
+        o.fulfillment_status === 'fulfilled',
+        o.fulfillments.map((f) => ({ ok: f.status === 'success', delivered: f.shipment_status === 'delivered', at: f.updated_at })),
+      ),
       currency: o.currency,
       total: o.current_total_price ?? o.total_price,
       shipping: o.total_shipping_price_set?.shop_money.amount,
@@ -211,6 +239,10 @@ export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: str
       cancelled: o.cancelledAt !== null,
       financialStatus: o.displayFinancialStatus?.toLowerCase(),
       fulfillmentStatus: GQL_FULFILMENT[o.displayFulfillmentStatus] ?? null,
+      deliveredAt: deliveredAtOf(
+        o.displayFulfillmentStatus === 'FULFILLED',
+        (o.fulfillments ?? []).map((f) => ({ ok: f.status === 'SUCCESS', delivered: f.displayStatus === 'DELIVERED' || Boolean(f.deliveredAt), at: f.deliveredAt })),
+      ),
       currency: o.currencyCode,
       total: o.currentTotalPriceSet.shopMoney.amount,
       shipping: o.totalShippingPriceSet.shopMoney.amount,

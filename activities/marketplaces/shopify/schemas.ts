@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { UtcInstant } from '../../../domain';
 
 // zod for everything Shopify sends us: REST-shaped webhook bodies (snake_case, money as strings,
 // shop-offset timestamps) and Admin GraphQL answers (camelCase, UTC, GIDs).
 
-/** ISO-8601 with an offset ("2025-03-01T10:00:00-05:00"), normalised to UTC ("...Z"). */
-export const ShopTime = z
-  .string()
-  .datetime({ offset: true })
-  .transform((s) => new Date(s).toISOString());
+/** ISO-8601 with the shop's offset ("2025-03-01T10:00:00-05:00"), normalised to UTC with milliseconds. */
+export const ShopTime = UtcInstant;
 
 /** Money is a string on Shopify; a few refund fields have been numbers in some versions. */
 export const Amount = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount'), z.number()]);
@@ -65,6 +63,10 @@ export const RestOrder = z.object({
   shipping_address: RestAddress.nullish(),
   billing_address: RestAddress.nullish(),
   line_items: z.array(RestLineItem).min(1),
+  /** Only what delivery needs: `shipment_status` (null until the carrier reports; `delivered` at the end). */
+  fulfillments: z
+    .array(z.object({ status: z.string().nullish(), shipment_status: z.string().nullish(), updated_at: ShopTime.nullish() }))
+    .default([]),
   /** Only what is needed to tell refunded units from edited-away ones. */
   refunds: z
     .array(z.object({ refund_line_items: z.array(z.object({ line_item_id: z.number().int(), quantity: z.number().int().nonnegative() })).default([]) }))
@@ -163,6 +165,10 @@ export const GqlOrder = z.object({
   shippingAddress: GqlAddress.nullable(),
   billingAddress: GqlAddress.nullable(),
   lineItems: GqlLineItemPage,
+  /** Delivery per fulfillment: `displayStatus` DELIVERED and `deliveredAt` (FulfillmentDisplayStatus, Fulfillment). */
+  fulfillments: z
+    .array(z.object({ status: z.string(), displayStatus: z.string().nullable(), deliveredAt: z.string().datetime({ offset: true }).nullable() }))
+    .optional(),
 });
 export type GqlOrder = z.infer<typeof GqlOrder>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ChannelEvent } from '../../../domain';
+import { type ChannelEvent, UtcInstant } from '../../../domain';
 import { header, hmacSha256, safeEqual } from '../signatures';
 import { type ParseResult, type VerifyResult, type WebhookRequest } from '../types';
 import { orderFromRest, refundCurrency, refundFromRest } from './mapping';
@@ -40,6 +40,12 @@ const UPSERT_TOPICS: Record<string, 'order.created' | 'order.updated'> = {
   'orders/edited': 'order.updated',
   'orders/paid': 'order.updated',
 };
+
+/**
+ * Delivery is told per fulfillment (a carrier's `delivered` event), not with the order: the order is fetched
+ * (its fulfillments' displayStatus / deliveredAt say whether all of it arrived).
+ */
+const NOTIFY_TOPICS = new Set(['fulfillment_events/create', 'fulfillments/update']);
 
 function failure(message: string, issues: z.core.$ZodIssue[]): ParseResult {
   return { ok: false, message, issues };
@@ -87,9 +93,10 @@ export function parseShopifyWebhook(request: WebhookRequest): ParseResult {
   const { order_edit: edit } = parsed.data;
   const externalId = String(parsed.data.order_id ?? edit?.order_id ?? parsed.data.id ?? header(request.headers, SHOPIFY_HEADERS.webhookId) ?? eventId);
   const triggered = header(request.headers, SHOPIFY_HEADERS.triggeredAt);
-  const occurredAt = parsed.data.updated_at ?? parsed.data.created_at ?? edit?.created_at ?? (triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered).toISOString() : undefined);
+  // The header strictly (UtcInstant, not Date.parse): a zone-less value must not be read in the worker's zone.
+  const occurredAt = parsed.data.updated_at ?? parsed.data.created_at ?? edit?.created_at ?? (triggered ? UtcInstant.safeParse(triggered).data : undefined);
   if (!occurredAt) return failure(`${topic}: no timestamp to order the event by`, [customIssue('no updated_at, created_at or X-Shopify-Triggered-At')]);
-  return { ok: true, events: [{ ...base, type: 'unsupported', topic, externalId, occurredAt }] };
+  return { ok: true, events: [{ ...base, type: NOTIFY_TOPICS.has(topic) && parsed.data.order_id !== undefined ? 'order.notified' : 'unsupported', topic, externalId, occurredAt }] };
 }
 
 function orderEvent(input: { topic: string; body: unknown; account: string }, build: (order: ReturnType<typeof orderFromRest>) => ChannelEvent): ParseResult {

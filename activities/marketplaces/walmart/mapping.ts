@@ -12,6 +12,7 @@ import {
   money,
   multiplyMoney,
   toScaled,
+  toUtcInstant,
 } from '../../../domain';
 import { ChannelError } from '../errors';
 import { type WalmartDate, type WalmartOrder, type WalmartOrderLine } from './schemas';
@@ -19,11 +20,14 @@ import { type WalmartDate, type WalmartOrder, type WalmartOrderLine } from './sc
 // Walmart wire shapes -> domain. Walmart charges are per unit (ItemPrice, tax); quantities are strings;
 // dates are epoch milliseconds; money amounts are JSON numbers, converted once through money().
 
-/** Epoch ms (number or digits) or ISO text -> ISO-8601 UTC. */
+/** Epoch ms (number or digits) or ISO text with a zone -> ISO-8601 UTC with milliseconds. */
 export function walmartDateToIso(value: WalmartDate): string {
-  const ms = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new ChannelError(`walmart: unreadable date ${JSON.stringify(value)}`, 'protocol');
-  return new Date(ms).toISOString();
+  try {
+    // Not Date.parse: it reads zone-less text in the worker's own zone, a wrong time rather than an error.
+    return toUtcInstant(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+  } catch {
+    throw new ChannelError(`walmart: unreadable date ${JSON.stringify(value)} (epoch milliseconds or ISO-8601 with Z or an offset expected)`, 'protocol');
+  }
 }
 
 /** The PO's ship-by date, ISO-8601 UTC; an unreadable one is left out (it only drives an alert). */
@@ -90,6 +94,21 @@ function orderStatus(order: WalmartOrder, refunded: Money, charged: Money): Chan
   if (shipped > 0) return 'partially_shipped';
   // Walmart releases a PO to the seller only after payment.
   return 'paid';
+}
+
+/**
+ * The order is delivered once every unit still on it (neither cancelled nor refunded) shows `Delivered`
+ * (line statuses Shipped -> Delivered, marketplaces.md 5.2). Walmart gives no delivery time of its own: a line's
+ * statusDate is when its status last changed, so the latest one of the delivered lines stands for it (without
+ * one the time is unknown and the order is not reported delivered: its return window then runs from shipment).
+ */
+export function deliveredAtOf(order: WalmartOrder): string | undefined {
+  const lines = order.orderLines.orderLine;
+  const open = lines.reduce((n, l) => n + Number(l.orderLineQuantity.amount) - quantityIn(l, 'Cancelled', 'Refund'), 0);
+  const delivered = lines.reduce((n, l) => n + quantityIn(l, 'Delivered'), 0);
+  if (delivered === 0 || delivered < open) return undefined;
+  const dates = lines.filter((l) => quantityIn(l, 'Delivered') > 0 && l.statusDate !== undefined).map((l) => Date.parse(walmartDateToIso(l.statusDate!)));
+  return dates.length > 0 ? new Date(Math.max(...dates)).toISOString() : undefined;
 }
 
 /** Whole units a refunded PRODUCT charge pays back at the unit price (a smaller amount is money only). */
@@ -196,6 +215,7 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     updatedAt: new Date(latest).toISOString(),
     test: false,
     ...(shipBy(order) ? { shipBy: shipBy(order) } : {}),
+    ...(deliveredAtOf(order) ? { deliveredAt: deliveredAtOf(order) } : {}),
     // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
     ...(refunds.length > 0 ? { refunds } : {}),
   };

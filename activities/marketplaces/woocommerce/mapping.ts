@@ -9,6 +9,7 @@ import {
   minorDigits,
   money,
   toScaled,
+  toUtcInstant,
 } from '../../../domain';
 import { type ShipmentLine } from '../types';
 import { type WooAddress, type WooLineItem, type WooOrder } from './schemas';
@@ -44,9 +45,12 @@ export function channelStatus(status: string, datePaidGmt: string | null | undef
   }
 }
 
-/** `2026-11-26T21:52:44` (UTC, no zone) -> ISO-8601 with Z. */
+/**
+ * `2026-11-26T21:52:44` (a `*_gmt` field: UTC written without a zone, per the REST docs) -> the canonical
+ * `2026-11-26T21:52:44.000Z`. Never the site-local twins (`date_modified`): their zone is the site's setting.
+ */
 export function gmtToIso(gmt: string): string {
-  return `${gmt}Z`;
+  return toUtcInstant(`${gmt}Z`, 'WooCommerce *_gmt date');
 }
 
 /** ISO instant -> WooCommerce's GMT query format, floored to the second. */
