@@ -45,6 +45,8 @@ const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
 /** Refunds after a cancellation are recorded, not credited, and leave the status at cancelled. */
 const REFUND_AFTER_CANCEL = 'refund-after-cancel';
+/** A run without carried state looks for the order's sale order first (an event after a closed run). */
+const RESUME_FROM_BINDING = 'resume-from-binding';
 /** A channel's delivery of the whole order moves it to delivered and its return window counts from then. */
 const DELIVERED_STARTS_RETURN_WINDOW = 'delivered-starts-return-window';
 /** States an order waits in by design (its own payment deadline, the return window): never "stuck". */
@@ -133,6 +135,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // A continued run shows the status it carries (the same command as 'received' on a first run).
   setStatus(state.status);
   const policy: OrderPolicy = await odoo.loadOrderPolicy({ key });
+  // Deliveries Odoo had validated before this run started: an earlier run of this order pushed them already.
+  const shippedBefore = new Set<number>();
+  if (!carried && patched(RESUME_FROM_BINDING)) await resumeFromBinding();
 
   function setStatus(status: OrderStatus): void {
     if (status !== state.status) {
@@ -153,6 +158,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     } catch (err) {
       log.error('alert could not be delivered', { reason: alert.reason, error: String(err) });
     }
+  }
+
+  /**
+   * An event for an order whose earlier run closed starts a new run: it carries on with the sale order Odoo
+   * binds to the order, so nothing is imported, confirmed or shipped twice. A first run finds none.
+   */
+  async function resumeFromBinding(): Promise<void> {
+    const so = await odoo.readSaleOrder({ key });
+    if (!so) return;
+    state.odoo.saleOrderId = so.saleOrderId;
+    state.odoo.saleOrderName = so.name;
+    state.odoo.saleOrderState = so.state;
+    if (so.state === 'cancel') return setStatus('cancelled');
+    if (so.state === 'draft' || so.state === 'sent') return;
+    for (const d of await odoo.readDeliveries({ key, saleOrderId: so.saleOrderId })) if (d.state === 'done') shippedBefore.add(d.pickingId);
+    setStatus('confirmed');
+    // Once the order itself is known, record those deliveries (and push any newer ones).
+    odooChanged = true;
   }
 
   /** Where a parked order goes back to when an operator skips the failed step. */
@@ -356,6 +379,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   async function applyRefund(refund: Refund, recordOnly = false): Promise<void> {
     if (state.refunds.some((r) => r.refundId === refund.refundId)) return;
+    if (state.odoo.saleOrderId !== undefined && !state.order && patched(RESUME_FROM_BINDING)) {
+      // A resumed run that has not seen the order yet: the credit note needs its lines.
+      const fetched = await fetchFromChannel();
+      if (fetched) await applySnapshot(fetched, fetched.updatedAt);
+      if (state.refunds.some((r) => r.refundId === refund.refundId)) return;
+    }
     const order = state.order;
     // The money a channel returns on cancelling (Shopify refunds with the cancellation) comes after the sale
     // order was cancelled in Odoo, which undid it already: a credit note would undo it twice.
@@ -500,14 +529,25 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (lines.length === 0) continue;
         if (!delivery.trackingRef) throw needsPerson(`delivery ${delivery.name} was validated without a tracking number`, 'MissingTracking');
         const shipmentId = odooShipmentId(key, delivery.pickingId);
-        const pushed = await channel('fulfilment').confirmChannelShipment({
-          ...target,
-          shipment: { externalId: key.externalId, shipmentId, lines, carrier: delivery.carrier ?? 'Other', trackingNumber: delivery.trackingRef },
-        });
+        const pushed = shippedBefore.has(delivery.pickingId)
+          ? { shipmentRef: shipmentId }
+          : await channel('fulfilment').confirmChannelShipment({
+              ...target,
+              shipment: { externalId: key.externalId, shipmentId, lines, carrier: delivery.carrier ?? 'Other', trackingNumber: delivery.trackingRef },
+            });
         state.shipments.push({ pickingId: delivery.pickingId, shipmentRef: pushed.shipmentRef, carrier: delivery.carrier, trackingNumber: delivery.trackingRef, lines });
         recordShipment();
       }
     });
+  }
+
+  /** The order as the channel shows it now, through the channel's rate-limited orders queue. */
+  async function fetchFromChannel(): Promise<CanonicalOrder | undefined> {
+    let fetched: CanonicalOrder | undefined;
+    await attempt('fetch', async () => {
+      fetched = await channel('orders').getChannelOrder({ ...target, externalId: key.externalId });
+    });
+    return fetched;
   }
 
   async function handle(event: ChannelEvent): Promise<void> {
@@ -516,11 +556,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       case 'order.updated':
         return applySnapshot(event.order, event.occurredAt);
       case 'order.notified': {
-        // Thin push (ids only): fetch the order through the channel's rate-limited queue.
-        let fetched: CanonicalOrder | undefined;
-        await attempt('fetch', async () => {
-          fetched = await channel('orders').getChannelOrder({ ...target, externalId: key.externalId });
-        });
+        // Thin push (ids only): fetch the order.
+        const fetched = await fetchFromChannel();
         return fetched ? applySnapshot(fetched, fetched.updatedAt) : undefined;
       }
       case 'order.cancelled':

@@ -1,19 +1,13 @@
 import { type Client } from '@temporalio/client';
-import { type Worker } from '@temporalio/worker';
-import { createOrderActivities } from '../../activities/order-activities';
-import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
-import { deliverEvent } from '../../clients/deliver-event';
-import { createLogger } from '../../config/logger';
-import { type CanonicalOrder, type ChannelEvent, DEFAULT_ORDER_POLICY, orderWorkflowId, type OrderKey, type OrderPolicy } from '../../domain';
+import { type CanonicalOrder, orderWorkflowId, type OrderKey, type OrderPolicy } from '../../domain';
 import { SA_ORDER_STATUS } from '../../domain/search-attributes';
 import { type Stack } from '../../scripts/lib/stack';
-import { startOdooSimulator, type OdooSimulator } from '../../simulators/odoo';
-import { createOrderWorker } from '../../workers/order-worker';
 import type { orderWorkflow } from '../../workflows';
 import { orderStateQuery, type OrderState } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
+import { createdEvent as created, type OrderWorker, policyByIdPrefix, shippedEvent, snapshotEvent, startOrderWorker, testOrder } from '../support/order-worker';
 import { startTestStack } from '../support/stack';
-import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { eventually, uniqueTaskQueue } from '../support/temporal';
 
 // A channel that reports delivery moves the order to `delivered`, and its return window counts from the delivery
 // (not from the shipment). On a real server: through the Shopify simulator end to end (a carrier's delivered
@@ -81,11 +75,7 @@ describe('delivered orders (Shopify, full stack)', () => {
 });
 
 describe('delivered orders (edges, own worker)', () => {
-  let client: Client;
-  let close: () => Promise<void>;
-  let worker: Worker;
-  let running: Promise<void>;
-  let sim: OdooSimulator;
+  let env: OrderWorker;
   const taskQueue = uniqueTaskQueue('delivered-edges');
   const account = `delivered-edges-${process.pid}`;
   // Per order, by the prefix of its id.
@@ -95,62 +85,28 @@ describe('delivered orders (edges, own worker)', () => {
   };
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    sim = await startOdooSimulator({ version: 17, seed: 'demo' });
-    const odoo = createOdooOrderOperations(createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto' }));
-    const activities = createOrderActivities({
-      odoo,
-      logger: createLogger({ level: 'silent' }),
-      temporalUiUrl: 'http://127.0.0.1:8233',
-      alerts: { raise: async () => undefined },
-      policyFor: (key) => ({ ...DEFAULT_ORDER_POLICY, ...policies[key.externalId.split('-')[0]!] }),
-    });
-    worker = await createOrderWorker({ connection: t.nativeConnection, namespace: 'default', taskQueue, activities });
-    running = worker.run();
-    close = async () => {
-      worker.shutdown();
-      await running;
-      await t.close();
-      await sim.close();
-    };
+    env = await startOrderWorker({ taskQueue, policyFor: policyByIdPrefix(policies) });
   });
-  afterAll(async () => close());
+  afterAll(async () => env.close());
 
-  function order(externalId: string, extra: Partial<CanonicalOrder> = {}): CanonicalOrder {
-    const at = new Date().toISOString();
-    return {
-      channel: 'amazon', account, externalId, name: externalId, status: 'paid', currency: 'USD',
-      customer: { name: 'Grace Hopper', email: 'grace@example.com' },
-      lines: [{ lineId: '1', sku: 'MUG-WHITE', title: 'Mug', quantity: 1, unitPrice: { amount: '12.50', currency: 'USD' } }],
-      total: { amount: '12.50', currency: 'USD' }, taxesIncluded: false, createdAt: at, updatedAt: at, test: false,
-      ...extra,
-    };
-  }
-  const snapshot = (type: 'order.created' | 'order.updated', o: CanonicalOrder, id: string): ChannelEvent => ({
-    type, eventId: `${id}-${o.externalId}`, channel: o.channel, account: o.account, externalId: o.externalId, occurredAt: o.updatedAt, source: 'poll', order: o,
-  });
-  const deliver = async (event: ChannelEvent) => client.workflow.getHandle<typeof orderWorkflow>(await deliverEvent({ client, taskQueue }, event));
+  const order = (externalId: string, extra: Partial<CanonicalOrder> = {}) => testOrder({ channel: 'amazon', account, externalId }, extra);
 
   it('a delivery shown before our shipment waits for it; then the window counts from the delivery, never ending before now', async () => {
     const o = order(`early-${Date.now()}`);
-    const handle = await deliver(snapshot('order.created', o, 'created'));
+    const handle = await env.deliver(created(o));
     await eventually('confirmed', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
 
     // The channel already shows it delivered, an hour ago, while nothing is recorded as shipped here.
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const later = new Date(Date.now() + 1).toISOString();
-    await deliver(snapshot('order.updated', { ...o, status: 'shipped', deliveredAt: hourAgo, updatedAt: later }, 'delivered'));
+    await env.deliver(snapshotEvent('order.updated', { ...o, status: 'shipped', deliveredAt: hourAgo, updatedAt: later }, 'delivered'));
     const waiting = await eventually('snapshot applied', () => handle.query(orderStateQuery), (s) => s.eventsSeen.includes(`delivered-${o.externalId}`) && s.order?.deliveredAt !== undefined);
     await sleep(1_000);
     // Not skipped: still confirmed, still polling Odoo for the delivery to push.
     expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'confirmed', shipments: [] });
     expect(waiting.deliveredAt).toBeUndefined();
 
-    await deliver({
-      type: 'order.shipped', eventId: `shipped-${o.externalId}`, channel: o.channel, account: o.account, externalId: o.externalId,
-      occurredAt: new Date().toISOString(), source: 'poll', shipment: { shipmentRef: 'pkg-1', lines: [{ lineId: '1', quantity: 1 }], trackingNumber: '1Z' },
-    });
+    await env.deliver(shippedEvent(o));
     // Delivered an hour ago with a one-hour window: it closes now, not an hour from the shipment.
     const started = Date.now();
     expect(await handle.result()).toMatchObject({ status: 'closed', deliveredAt: hourAgo, shipments: [{ shipmentRef: 'pkg-1' }] });
@@ -160,10 +116,10 @@ describe('delivered orders (edges, own worker)', () => {
 
   it('an order the channel fulfils itself is delivered without a shipment of ours', async () => {
     const o = order(`fba-${Date.now()}`, { fulfilledBy: 'channel' });
-    const handle = await deliver(snapshot('order.created', o, 'created'));
+    const handle = await env.deliver(created(o));
     await eventually('confirmed', () => handle.query(orderStateQuery), (s) => s.status === 'confirmed');
     const deliveredAt = new Date().toISOString();
-    await deliver(snapshot('order.updated', { ...o, status: 'shipped', deliveredAt, updatedAt: new Date(Date.now() + 1).toISOString() }, 'delivered'));
+    await env.deliver(snapshotEvent('order.updated', { ...o, status: 'shipped', deliveredAt, updatedAt: new Date(Date.now() + 1).toISOString() }, 'delivered'));
     const delivered = await eventually('delivered', () => handle.query(orderStateQuery), (s) => s.status === 'delivered');
     expect(delivered).toMatchObject({ deliveredAt, shipments: [] });
     expect(await handle.result()).toMatchObject({ status: 'closed', deliveredAt });

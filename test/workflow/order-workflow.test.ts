@@ -1,16 +1,10 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { type Worker } from '@temporalio/worker';
-import { createAlertSink } from '../../activities/alerts';
-import { createOrderActivities } from '../../activities/order-activities';
-import { createOdooClient, createOdooOrderOperations } from '../../activities/odoo';
-import { createLogger } from '../../config/logger';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { type CanonicalOrder, type ChannelEvent, odooClientOrderRef, orderWorkflowId, SA_ORDER_STATUS } from '../../domain';
-import { startOdooSimulator, type OdooSimulator } from '../../simulators/odoo';
-import { createOrderWorker } from '../../workers/order-worker';
 import { channelEventSignal, operatorActionUpdate, orderStateQuery } from '../../workflows/messages';
 import { orderWorkflow } from '../../workflows';
 import { recordHistory } from '../support/histories';
-import { connectTest, eventually, uniqueTaskQueue } from '../support/temporal';
+import { type OrderWorker, startOrderWorker } from '../support/order-worker';
+import { eventually, uniqueTaskQueue } from '../support/temporal';
 
 // The workflow on a real Temporal server, calling the real Odoo client against the Odoo simulator.
 function order(externalId: string, sku = 'MUG-WHITE', updatedAt = '2026-11-01T10:00:00Z'): CanonicalOrder {
@@ -28,42 +22,16 @@ function created(o: CanonicalOrder, eventId: string): ChannelEvent {
 }
 
 describe('orderWorkflow on a real Temporal server', () => {
-  let client: Client;
-  let close: () => Promise<void>;
-  let worker: Worker;
-  let running: Promise<void>;
-  let sim: OdooSimulator;
-  const alerts: string[] = [];
+  let env: OrderWorker;
   const taskQueue = uniqueTaskQueue('order-wf');
 
   beforeAll(async () => {
-    const t = await connectTest();
-    client = t.client;
-    sim = await startOdooSimulator({ version: 17, seed: 'demo' });
-    const odoo = createOdooOrderOperations(
-      createOdooClient({ url: sim.url, database: sim.database, login: sim.login, secret: sim.apiKey, version: 'auto' }),
-    );
-    const logger = createLogger({ level: 'silent' });
-    const sink = createAlertSink({ logger });
-    const activities = createOrderActivities({
-      odoo,
-      logger,
-      temporalUiUrl: 'http://127.0.0.1:8233',
-      alerts: { raise: async (a) => { alerts.push(a.reason); await sink.raise(a); } },
-    });
-    worker = await createOrderWorker({ connection: t.nativeConnection, namespace: 'default', taskQueue, activities });
-    running = worker.run();
-    close = async () => {
-      worker.shutdown();
-      await running;
-      await t.close();
-      await sim.close();
-    };
+    env = await startOrderWorker({ taskQueue });
   });
-  afterAll(async () => close());
+  afterAll(async () => env.close());
 
   async function deliver(event: ChannelEvent) {
-    return client.workflow.signalWithStart(orderWorkflow, {
+    return env.client.workflow.signalWithStart(orderWorkflow, {
       workflowId: orderWorkflowId(event),
       taskQueue,
       args: [{ key: { channel: event.channel, account: event.account, externalId: event.externalId }, idleClose: '1 hour' }],
@@ -81,7 +49,7 @@ describe('orderWorkflow on a real Temporal server', () => {
     const state = await eventually('confirmed', () => handles[0]!.query(orderStateQuery), (s) => s.status === 'confirmed');
     expect(state.duplicatesDropped).toBe(2);
     expect(state.odoo.saleOrderState).toBe('sale');
-    const inOdoo = await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) });
+    const inOdoo = await env.sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) });
     expect(inOdoo).toHaveLength(1);
     expect(inOdoo[0]).toMatchObject({ id: state.odoo.saleOrderId, state: 'sale' });
     const description = await eventually(
@@ -100,13 +68,13 @@ describe('orderWorkflow on a real Temporal server', () => {
     const parked = await eventually('needs_attention', () => handle.query(orderStateQuery), (s) => s.status === 'needs_attention');
     expect(parked.lastError?.type).toBe('OdooBusinessError');
     expect(parked.lastError?.message).toContain(sku);
-    await eventually('one alert', async () => alerts.filter((a) => a.includes(sku)).length, (n) => n === 1);
-    expect(await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toHaveLength(0);
+    await eventually('one alert', async () => env.alerts.filter((a) => a.reason.includes(sku)).length, (n) => n === 1);
+    expect(await env.sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toHaveLength(0);
 
-    await sim.admin.addProducts([{ sku, name: 'New thing', listPrice: 9.99, storable: true, quantity: 5 }]);
+    await env.sim.admin.addProducts([{ sku, name: 'New thing', listPrice: 9.99, storable: true, quantity: 5 }]);
     const after = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'retry' }] });
     expect(after.status).toBe('confirmed');
-    expect(await sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toMatchObject([{ state: 'sale' }]);
+    expect(await env.sim.admin.saleOrders({ clientOrderRef: odooClientOrderRef(o) })).toMatchObject([{ state: 'sale' }]);
     await recordHistory('needs-attention-retry', handle.workflowId);
   });
 
