@@ -512,7 +512,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     if (state.odoo.saleOrderId === undefined || !order) return;
     await attempt('fulfilment', async () => {
       const so = await odoo.readSaleOrder({ key });
-      if (so?.state === 'cancel' && state.odoo.saleOrderState !== 'cancel') {
+      // A retry after the channel refused the cancellation asks the channel again (else it would read as confirmed).
+      const mirrorPending = state.odoo.saleOrderState !== 'cancel' || (state.status === 'needs_attention' && patched('retry-mirrors-odoo-cancel'));
+      if (so?.state === 'cancel' && mirrorPending) {
         // Decided in Odoo: mirror it on the channel where the channel allows it.
         state.odoo.saleOrderState = 'cancel';
         await channel('fulfilment').cancelChannelOrder({ ...target, externalId: key.externalId, reason: 'cancelled in Odoo' });
