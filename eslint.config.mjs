@@ -28,7 +28,7 @@ export const workflowRestrictedImports = {
       // The worker evaluates a workflow's imports again for every workflow instance it creates: zod schemas cost
       // milliseconds each time, so workflows take values only from domain's zod-free files.
       regex: '^(\\.\\.?/)+domain(/(index|channels|money|instant|order|events|policy|status))?$',
-      message: 'Workflows import values from zod-free domain files (ids, decimal, allocation, pricing, routing, failures, search-attributes, policy-defaults); types from anywhere.',
+      message: 'Workflows import values from zod-free domain files (ids, decimal, allocation, pricing, routing, shipments, failures, search-attributes, policy-defaults); types from anywhere.',
       allowTypeImports: true,
     },
     {

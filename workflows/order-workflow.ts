@@ -22,6 +22,7 @@ import { ACKNOWLEDGING_CHANNELS } from '../domain/channel-names';
 import { INVENTORY_TASK_QUEUE, marketplaceTaskQueue, odooCreditNoteRef, odooReturnedGoodsRef, odooShipmentId } from '../domain/ids';
 import { ORDER_POLICY_DEFAULTS } from '../domain/policy-defaults';
 import { routeWarehouse } from '../domain/routing';
+import { shipmentLinesFor } from '../domain/shipments';
 import { SA_ACCOUNT, SA_CHANNEL, SA_EXTERNAL_ORDER_ID, SA_ORDER_STATUS } from '../domain/search-attributes';
 import {
   channelEventSignal,
@@ -525,9 +526,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const deliveries = await odoo.readDeliveries({ key, saleOrderId: state.odoo.saleOrderId! });
       for (const delivery of deliveries) {
         if (delivery.state !== 'done' || state.shipments.some((s) => s.pickingId === delivery.pickingId)) continue;
-        const lines = delivery.lines
-          .map((l) => ({ lineId: order.lines.find((o) => o.sku === l.sku)?.lineId, quantity: l.quantity }))
-          .filter((l): l is { lineId: string; quantity: number } => l.lineId !== undefined && l.quantity > 0);
+        const lines = shipmentLinesFor({ orderLines: order.lines, shipped: state.shipments.flatMap((s) => s.lines), delivered: delivery.lines });
         if (lines.length === 0) continue;
         if (!delivery.trackingRef) throw needsPerson(`delivery ${delivery.name} was validated without a tracking number`, 'MissingTracking');
         const shipmentId = odooShipmentId(key, delivery.pickingId);
