@@ -28,6 +28,8 @@ export const CreateOrderInput = z.object({
         sku: z.string(),
         quantity: z.number().int().positive(),
         price: Decimal.optional(),
+        /** A line-level discount over the whole line as ordered (a manual discount); tax is on the discounted amount. */
+        discount: Decimal.optional(),
         taxRate: z.number().min(0).max(1).optional(),
         title: z.string().optional(),
       }),

@@ -45,6 +45,8 @@ interface Line {
   quantity: number;
   currentQuantity: number;
   priceCents: bigint;
+  /** A line-level discount over the quantity as ordered; removed and refunded units take their share with them. */
+  discountCents: bigint;
   taxRate: number;
   fulfilled: number;
 }
@@ -75,7 +77,8 @@ interface Refund {
   orderId: number;
   createdAt: number;
   note: string | null;
-  lines: { id: number; lineItemId: number; quantity: number; restockType: string; subtotal: bigint; tax: bigint }[];
+  /** `subtotal` is after the units' share of the line discount (`discount`), as Shopify's refund line subtotal. */
+  lines: { id: number; lineItemId: number; quantity: number; restockType: string; subtotal: bigint; discount: bigint; tax: bigint }[];
   shippingCents: bigint;
   amountCents: bigint;
 }
@@ -180,7 +183,7 @@ export class ShopStore {
   }
 
   createOrder(input: {
-    lines: { sku: string; quantity: number; price?: string; taxRate?: number; title?: string }[];
+    lines: { sku: string; quantity: number; price?: string; discount?: string; taxRate?: number; title?: string }[];
     email?: string | null;
     customer?: { firstName: string; lastName: string; email?: string; phone?: string };
     shippingAddress?: SimAddress | null;
@@ -203,6 +206,7 @@ export class ShopStore {
         quantity: l.quantity,
         currentQuantity: l.quantity,
         priceCents: l.price !== undefined ? toCents(l.price) : (variant?.priceCents ?? 0n),
+        discountCents: toCents(l.discount ?? '0'),
         taxRate: l.taxRate ?? 0,
         fulfilled: 0,
       };
@@ -315,8 +319,9 @@ export class ShopStore {
         for (const fl of fo.lines) if (fl.lineItemId === line.id) fl.remaining = Math.min(fl.remaining, Math.max(0, line.currentQuantity - line.fulfilled));
       }
       if (r.restock && line.variant) line.variant.available.set(this.locationId, (line.variant.available.get(this.locationId) ?? 0) + r.quantity);
-      const subtotal = line.priceCents * BigInt(r.quantity);
-      return { id: this.nextId('other') + 30_000_000_000, lineItemId: line.id, quantity: r.quantity, restockType: r.restock ? (line.fulfilled > 0 ? 'return' : 'cancel') : 'no_restock', subtotal, tax: taxOf(subtotal, line.taxRate) };
+      const discount = discountOf(line, r.quantity);
+      const subtotal = line.priceCents * BigInt(r.quantity) - discount;
+      return { id: this.nextId('other') + 30_000_000_000, lineItemId: line.id, quantity: r.quantity, restockType: r.restock ? (line.fulfilled > 0 ? 'return' : 'cancel') : 'no_restock', subtotal, discount, tax: taxOf(subtotal, line.taxRate) };
     });
     const shippingCents = input.refundShipping ? order.shippingCents - order.refunds.reduce((s, r) => s + r.shippingCents, 0n) : 0n;
     const amountCents = refundLines.reduce((s, l) => s + l.subtotal + l.tax, 0n) + shippingCents;
@@ -415,7 +420,8 @@ export class ShopStore {
       currency: o.currency,
       current_subtotal_price: restAmount(t.currentSubtotal),
       current_subtotal_price_set: set(t.currentSubtotal),
-      current_total_discounts: '0.00',
+      current_total_discounts: restAmount(t.currentDiscounts),
+      current_total_discounts_set: set(t.currentDiscounts),
       current_total_price: restAmount(t.currentTotal),
       current_total_price_set: set(t.currentTotal),
       current_total_tax: restAmount(t.currentTax),
@@ -437,10 +443,10 @@ export class ShopStore {
       taxes_included: o.taxesIncluded,
       test: o.test,
       token: o.token,
-      total_discounts: '0.00',
-      total_discounts_set: set(0n),
-      total_line_items_price: restAmount(t.originalSubtotal),
-      total_line_items_price_set: set(t.originalSubtotal),
+      total_discounts: restAmount(t.originalDiscounts),
+      total_discounts_set: set(t.originalDiscounts),
+      total_line_items_price: restAmount(t.lineItemsPrice),
+      total_line_items_price_set: set(t.lineItemsPrice),
       total_price: restAmount(t.originalTotal),
       total_price_set: set(t.originalTotal),
       total_shipping_price_set: set(o.shippingCents),
@@ -454,6 +460,11 @@ export class ShopStore {
         ? { id: o.customer.id, email: o.customer.email, first_name: o.customer.firstName, last_name: o.customer.lastName, phone: o.customer.phone, admin_graphql_api_id: gid('Customer', o.customer.id), currency: o.currency }
         : null,
       discount_codes: [],
+      // One manual line discount per discounted line; a line's discount_allocations point at it by index.
+      discount_applications: discounted(o).map((l) => ({
+        type: 'manual', title: 'Line discount', description: 'Line discount', value: restAmount(l.discountCents), value_type: 'fixed_amount',
+        allocation_method: 'one', target_selection: 'explicit', target_type: 'line_item',
+      })),
       fulfillments: o.fulfillments.map((f) => ({
         id: f.id,
         admin_graphql_api_id: gid('Fulfillment', f.id),
@@ -482,7 +493,9 @@ export class ShopStore {
 
   restLine(o: Order, l: Line): Record<string, unknown> {
     const set = (cents: bigint) => moneySet(cents, o.currency);
-    const tax = taxOf(l.priceCents * BigInt(l.quantity), l.taxRate);
+    // As ordered, removed and refunded units included (Shopify never rewrites them).
+    const tax = lineTaxOf(l, l.quantity);
+    const application = discounted(o).indexOf(l);
     return {
       id: l.id,
       admin_graphql_api_id: gid('LineItem', l.id),
@@ -503,15 +516,15 @@ export class ShopStore {
       sku: l.sku,
       taxable: l.taxRate > 0,
       title: l.title,
-      total_discount: '0.00',
-      total_discount_set: set(0n),
+      total_discount: restAmount(l.discountCents),
+      total_discount_set: set(l.discountCents),
       variant_id: l.variant?.variantId ?? null,
       variant_inventory_management: 'shopify',
       variant_title: null,
       vendor: null,
       tax_lines: tax > 0n ? [{ price: restAmount(tax), rate: l.taxRate, title: 'Tax', price_set: set(tax) }] : [],
       duties: [],
-      discount_allocations: [],
+      discount_allocations: application < 0 ? [] : [{ amount: restAmount(l.discountCents), amount_set: set(l.discountCents), discount_application_index: application }],
     };
   }
 
@@ -580,12 +593,19 @@ export class ShopStore {
       phone: null,
       totalPriceSet: bag(t.originalTotal),
       currentTotalPriceSet: bag(t.currentTotal),
+      // What the refunds paid back; Shopify's current total is net of it.
+      totalRefundedSet: bag(o.refunds.reduce((s, r) => s + r.amountCents, 0n)),
       subtotalPriceSet: bag(t.originalSubtotal),
       currentSubtotalPriceSet: bag(t.currentSubtotal),
       totalTaxSet: bag(t.originalTax),
       currentTotalTaxSet: bag(t.currentTax),
       totalShippingPriceSet: bag(o.shippingCents),
-      totalDiscountsSet: bag(0n),
+      // The summary of the shipping lines (one here, untaxed, as in the REST shipping_lines).
+      shippingLine: o.shippingCents > 0n
+        ? { __typename: 'ShippingLine', title: 'Standard', code: 'Standard', source: 'shopify', originalPriceSet: bag(o.shippingCents), discountedPriceSet: bag(o.shippingCents), taxLines: [] }
+        : null,
+      totalDiscountsSet: bag(t.originalDiscounts),
+      currentTotalDiscountsSet: bag(t.currentDiscounts),
       customer: o.customer
         ? { __typename: 'Customer', id: gid('Customer', o.customer.id), firstName: o.customer.firstName, lastName: o.customer.lastName, email: o.customer.email, phone: o.customer.phone, displayName: `${o.customer.firstName} ${o.customer.lastName}` }
         : null,
@@ -593,7 +613,7 @@ export class ShopStore {
       billingAddress: graphqlAddress(o.billingAddress),
       lineItems: connection(
         o.lines.map((l) => {
-          const tax = taxOf(l.priceCents * BigInt(l.quantity), l.taxRate);
+          const tax = lineTaxOf(l, l.quantity);
           return {
             __typename: 'LineItem',
             id: gid('LineItem', l.id),
@@ -606,8 +626,11 @@ export class ShopStore {
             requiresShipping: true,
             variant: l.variant ? this.graphqlVariant(l.variant) : null,
             originalUnitPriceSet: bag(l.priceCents),
-            discountedUnitPriceSet: bag(l.priceCents),
-            totalDiscountSet: bag(0n),
+            discountedUnitPriceSet: bag(l.quantity === 0 ? l.priceCents : l.priceCents - discountOf(l, 1)),
+            totalDiscountSet: bag(l.discountCents),
+            discountAllocations: l.discountCents > 0n
+              ? [{ __typename: 'DiscountAllocation', allocatedAmountSet: bag(l.discountCents), discountApplication: { __typename: 'ManualDiscountApplication', title: 'Line discount', allocationMethod: 'ONE', targetSelection: 'EXPLICIT', targetType: 'LINE_ITEM' } }]
+              : [],
             taxLines: tax > 0n ? [{ __typename: 'TaxLine', title: 'Tax', rate: l.taxRate, priceSet: bag(tax) }] : [],
           };
         }),
@@ -647,6 +670,12 @@ export class ShopStore {
             totalTaxSet: bag(l.tax),
             lineItem: { __typename: 'LineItem', id: gid('LineItem', l.lineItemId), sku: this.line(o, l.lineItemId).sku || null },
           })),
+        ),
+        // Shipping is untaxed here: its refund carries no tax.
+        refundShippingLines: connection(
+          r.shippingCents > 0n
+            ? [{ __typename: 'RefundShippingLine', id: gid('RefundShippingLine', r.id + 1), subtotalAmountSet: bag(r.shippingCents), taxAmountSet: bag(0n) }]
+            : [],
         ),
       })),
     };
@@ -720,19 +749,53 @@ export function utc(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+function discounted(o: Order): Line[] {
+  return o.lines.filter((l) => l.discountCents > 0n);
+}
+
 function taxOf(cents: bigint, rate: number): bigint {
   return BigInt(Math.round(Number(cents) * rate));
 }
 
+/** Units on the order after edits, refunded ones included: what the line's figures stand for before refunds. */
+function editedQuantity(o: Order, l: Line): number {
+  return l.currentQuantity + o.refunds.flatMap((r) => r.lines).reduce((s, rl) => (rl.lineItemId === l.id ? s + rl.quantity : s), 0);
+}
+
+/** The line discount's share of `units` (proportional, half up): what an edit or a refund of them takes away. */
+function discountOf(l: Line, units: number): bigint {
+  if (units === l.quantity) return l.discountCents;
+  if (l.quantity === 0) return 0n;
+  const q = BigInt(l.quantity);
+  return (2n * l.discountCents * BigInt(units) + q) / (2n * q);
+}
+
+/** Tax on `units` of the line after their share of the discount; an edit recalculates it for the new quantity. */
+function lineTaxOf(l: Line, units: number): bigint {
+  return taxOf(l.priceCents * BigInt(units) - discountOf(l, units), l.taxRate);
+}
+
+/**
+ * As ordered, and current (Shopify's current_*): after edits, recalculated per line, then less exactly what the
+ * refunds paid back. Line figures (tax_lines, total_discount) stay as ordered, as on Shopify.
+ */
 function totals(o: Order) {
   const sum = (f: (l: Line) => bigint) => o.lines.reduce((s, l) => s + f(l), 0n);
-  const originalSubtotal = sum((l) => l.priceCents * BigInt(l.quantity));
-  const currentSubtotal = sum((l) => l.priceCents * BigInt(l.currentQuantity));
-  const originalTax = sum((l) => taxOf(l.priceCents * BigInt(l.quantity), l.taxRate));
-  const currentTax = sum((l) => taxOf(l.priceCents * BigInt(l.currentQuantity), l.taxRate));
+  const refundLines = o.refunds.flatMap((r) => r.lines);
+  const refunded = (f: (rl: Refund['lines'][number]) => bigint) => refundLines.reduce((s, rl) => s + f(rl), 0n);
+  const lineItemsPrice = sum((l) => l.priceCents * BigInt(l.quantity));
+  const originalDiscounts = sum((l) => l.discountCents);
+  const originalSubtotal = lineItemsPrice - originalDiscounts;
+  const originalTax = sum((l) => lineTaxOf(l, l.quantity));
+  const currentDiscounts = sum((l) => discountOf(l, editedQuantity(o, l))) - refunded((rl) => rl.discount);
+  const currentSubtotal = sum((l) => l.priceCents * BigInt(editedQuantity(o, l)) - discountOf(l, editedQuantity(o, l))) - refunded((rl) => rl.subtotal);
+  const currentTax = sum((l) => lineTaxOf(l, editedQuantity(o, l))) - refunded((rl) => rl.tax);
   const refundedShipping = o.refunds.reduce((s, r) => s + r.shippingCents, 0n);
   const extraTax = o.taxesIncluded ? 0n : 1n;
   return {
+    lineItemsPrice,
+    originalDiscounts,
+    currentDiscounts,
     originalSubtotal,
     currentSubtotal,
     originalTax,

@@ -2,6 +2,9 @@ import { ApiVersion, LogSeverity, shopifyApi } from '@shopify/shopify-api';
 import Fastify from 'fastify';
 import { createShopifyAdapter, MISSING_SKU_PREFIX, SHOPIFY_HEADERS } from '../../activities/marketplaces/shopify';
 import { type ChannelAdapter, type WebhookRequest } from '../../activities/marketplaces/types';
+import { compareTotals } from '../../activities/odoo/totals';
+import { percentOf } from '../../activities/odoo/wire';
+import { type CanonicalOrder, DEFAULT_ORDER_POLICY, fromScaled, money, multiplyMoney, toScaled } from '../../domain';
 import { type Delivery, type ShopifySimulator, startShopifySimulator } from '../../simulators/shopify';
 import { startWebhookReceiver, type WebhookReceiver } from '../../simulators/shopify/receiver';
 
@@ -12,6 +15,22 @@ const ACCOUNT = 'shopify-hooks';
 function asRequest(d: Pick<Delivery, 'headers' | 'rawBody'>): WebhookRequest {
   return { rawBody: d.rawBody, headers: Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), v])), account: ACCOUNT };
 }
+
+/**
+ * Odoo's amount_total for the sale order the order becomes (operations.ts): per line, unit price × quantity less
+ * the discount as the percentage sent, rounded to cents; plus shipping; line taxes cleared.
+ */
+function odooTotal(o: CanonicalOrder) {
+  const cents = o.lines.reduce((sum, l) => {
+    const gross = toScaled(multiplyMoney(l.unitPrice, l.quantity).amount, 2);
+    const percent = l.discount && l.quantity > 0 ? toScaled(String(percentOf(l.discount.amount, fromScaled(gross, 2))), 4) : 0n;
+    return sum + (2n * gross * (1_000_000n - percent) + 1_000_000n) / 2_000_000n;
+  }, toScaled(o.shippingTotal?.amount ?? '0', 2));
+  return money(fromScaled(cents, 2), o.currency);
+}
+
+/** What the order workflow checks after writing the sale order, with the default tolerance (0.01). */
+const checkTotals = (o: CanonicalOrder) => compareTotals({ odoo: odooTotal(o), order: o, tolerance: DEFAULT_ORDER_POLICY.totalTolerance });
 
 function adapterFor(sim: ShopifySimulator): ChannelAdapter {
   return createShopifyAdapter({ account: ACCOUNT, shopDomain: sim.shopDomain, adminUrl: sim.url, apiVersion: sim.apiVersion, accessToken: sim.accessToken, webhookSecret: SECRET });
@@ -25,6 +44,14 @@ describe('Shopify webhooks: verify and parse', () => {
     adapter = adapterFor(sim);
   });
   afterAll(() => sim.close());
+
+  /** The order as orders/updated carries it, as getOrder reads it and as the poller lists it. */
+  async function reads(externalId: string, id: number, on = { sim, adapter }): Promise<CanonicalOrder[]> {
+    const pushed = parse(on.sim.admin.buildDelivery({ topic: 'orders/updated', orderId: id }));
+    if (pushed.type !== 'order.updated') throw new Error(`unexpected ${pushed.type}`);
+    const listed = await on.adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
+    return [pushed.order, await on.adapter.getOrder({ externalId }), listed.orders.find((o) => o.externalId === externalId)!];
+  }
 
   function parse(d: Delivery) {
     const request = asRequest(d);
@@ -109,6 +136,78 @@ describe('Shopify webhooks: verify and parse', () => {
     expect(quantities((await adapter.getOrder({ externalId: created.externalId })).lines)).toEqual(expected);
     const listed = await adapter.listOrdersChangedSince({ since: new Date(Date.now() - 60_000).toISOString() });
     expect(quantities(listed.orders.find((o) => o.externalId === created.externalId)!.lines)).toEqual(expected);
+  });
+
+  it('a partial refund (lines and shipping) leaves the total as ordered, net of edits only, on the webhook and the GraphQL paths alike', async () => {
+    // 3 x 10.00 and 2 x 4.50 at 10% tax, shipping 5.00: 39.00 + 3.90 + 5.00 = 47.90 as ordered.
+    const lines = [{ sku: 'HOOK-A', quantity: 3, price: '10.00', taxRate: 0.1 }, { sku: 'HOOK-B', quantity: 2, price: '4.50', taxRate: 0.1 }];
+    const totals = async (externalId: string, id: number, lineTaxes?: string[]) => {
+      const orders = await reads(externalId, id);
+      for (const o of orders) {
+        // Each read also passes the check against what Odoo totals (lines as they stand and shipping, no tax).
+        expect(checkTotals(o)).toMatchObject({ within: true, difference: { amount: '0.00' } });
+        if (lineTaxes) expect(o.lines.map((l) => l.tax?.amount)).toEqual(lineTaxes);
+      }
+      return orders.map((o) => o.total.amount);
+    };
+    const refunded = sim.admin.createOrder({ lines, shippingPrice: '5.00' });
+    // 1 unit of HOOK-A with its tax and the shipping: 10.00 + 1.00 + 5.00, which Shopify's current total drops by.
+    sim.admin.refund(refunded.id, { lines: [{ lineItemId: refunded.lineItemIds[0]!, quantity: 1 }], refundShipping: true });
+    expect(sim.admin.order(refunded.id)).toMatchObject({ total_price: '47.90', current_total_price: '31.90', financial_status: 'partially_refunded' });
+    expect(await totals(refunded.externalId, refunded.id)).toEqual(['47.90', '47.90', '47.90']);
+
+    // Edited (HOOK-B 2 -> 1), then refunded the same way: what Odoo totals for the lines as they stand (3 x 10.00
+    // + 1 x 4.50) and the shipping, plus their tax (3.00 + 0.45) = 42.95.
+    const edited = sim.admin.createOrder({ lines, shippingPrice: '5.00' });
+    sim.admin.editQuantities(edited.id, { lines: [{ lineItemId: edited.lineItemIds[1]!, quantity: 1 }] });
+    // Shopify keeps HOOK-B's tax as ordered (0.90) on the line; the canonical line has its unit's (0.45).
+    expect(sim.admin.order(edited.id)).toMatchObject({ total_tax: '3.90', current_total_tax: '3.45', line_items: [{}, { tax_lines: [{ price: '0.90' }] }] });
+    expect(await totals(edited.externalId, edited.id, ['3.00', '0.45'])).toEqual(['42.95', '42.95', '42.95']);
+    sim.admin.refund(edited.id, { lines: [{ lineItemId: edited.lineItemIds[0]!, quantity: 1 }], refundShipping: true });
+    expect(sim.admin.order(edited.id)).toMatchObject({ current_total_price: '26.95' });
+    expect(await totals(edited.externalId, edited.id, ['3.00', '0.45'])).toEqual(['42.95', '42.95', '42.95']);
+  });
+
+  it("edited lines with discounts and tax that rounds: every read carries what Shopify's totals imply, and Odoo's total matches", async () => {
+    // At 8.25%: 2 x 1.01 (tax 0.17) and 2 x 1.15 (tax 0.19), both edited to 1, where Shopify works the tax out
+    // again (0.08 and 0.09, where halving gives 0.085 and 0.095); and 4 x 10.00 with 2.00 off (tax on 38.00:
+    // 3.14), edited to 3 (1.50 off, tax on 28.50: 2.35), of which 1 is then refunded (0.50 off, tax 0.78).
+    // A shop of its own: its reads do not share the GraphQL cost bucket (2,000 points) with the other tests'.
+    const own = await startShopifySimulator({ webhookSecret: SECRET, products: [{ sku: 'HOOK-A', price: '10.00', stock: 50 }, { sku: 'HOOK-B', price: '4.50', stock: 50 }] });
+    const on = { sim: own, adapter: adapterFor(own) };
+    try {
+      const created = own.admin.createOrder({
+        lines: [
+          { sku: 'HOOK-A', quantity: 2, price: '1.01', taxRate: 0.0825 },
+          { sku: 'HOOK-B', quantity: 2, price: '1.15', taxRate: 0.0825 },
+          { sku: 'HOOK-A', quantity: 4, price: '10.00', discount: '2.00', taxRate: 0.0825 },
+        ],
+        shippingPrice: '4.00',
+      });
+      const [a, b, c] = created.lineItemIds;
+      expect(own.admin.order(created.id)).toMatchObject({
+        total_discounts: '2.00', total_tax: '3.50', line_items: [{ tax_lines: [{ price: '0.17' }] }, { tax_lines: [{ price: '0.19' }] }, { total_discount: '2.00', tax_lines: [{ price: '3.14' }] }],
+      });
+      own.admin.editQuantities(created.id, { lines: [{ lineItemId: a!, quantity: 1 }, { lineItemId: b!, quantity: 1 }, { lineItemId: c!, quantity: 3 }] });
+      // Lines 1.01 + 1.15 + 28.50, tax 0.08 + 0.09 + 2.35, shipping 4.00.
+      expect(own.admin.order(created.id)).toMatchObject({ current_total_tax: '2.52', current_total_discounts: '1.50', current_total_price: '37.18' });
+      const expected = [[1, '0.08', undefined], [1, '0.09', undefined], [3, '2.35', '1.50']];
+      const figures = (o: CanonicalOrder) => o.lines.map((l) => [l.quantity, l.tax?.amount, l.discount?.amount]);
+      for (const o of await reads(created.externalId, created.id, on)) {
+        expect(figures(o)).toEqual(expected);
+        expect(o.total.amount).toBe('37.18');
+        expect(checkTotals(o)).toMatchObject({ expected: { amount: '34.66' }, within: true, difference: { amount: '0.00' } });
+      }
+      own.admin.refund(created.id, { lines: [{ lineItemId: c!, quantity: 1 }] });
+      expect(own.admin.order(created.id)).toMatchObject({ current_total_tax: '1.74', current_total_discounts: '1.00', current_total_price: '26.90' });
+      for (const o of await reads(created.externalId, created.id, on)) {
+        expect(figures(o)).toEqual(expected);
+        expect(o.total.amount).toBe('37.18');
+        expect(checkTotals(o)).toMatchObject({ within: true, difference: { amount: '0.00' } });
+      }
+    } finally {
+      await own.close();
+    }
   });
 
   it('a delivered fulfillment event nudges the order, whose GraphQL and REST reads then say delivered', async () => {

@@ -1,7 +1,25 @@
 import { throttleWaitMs } from '../../activities/marketplaces/shopify/client';
-import { legacyId, orderFromGraphql, orderFromRest, refundFromRest, statusOf } from '../../activities/marketplaces/shopify/mapping';
+import { legacyId, orderFromGraphql, orderFromRest, refundFromRest, scaleShares, statusOf } from '../../activities/marketplaces/shopify/mapping';
 import { GqlOrder, RestOrder, RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
+import { compareTotals } from '../../activities/odoo/totals';
+import { percentOf } from '../../activities/odoo/wire';
+import { type CanonicalOrder, DEFAULT_ORDER_POLICY, fromScaled, money, multiplyMoney, toScaled } from '../../domain';
 import { actualCost, parseOperation, requestedCost } from '../../simulators/shopify/graphql-doc';
+
+/**
+ * Odoo's amount_total for the sale order the order becomes (operations.ts): per line, unit price × quantity less
+ * the discount as the percentage sent, rounded to cents; plus shipping; line taxes cleared.
+ */
+function odooTotal(o: CanonicalOrder) {
+  const cents = o.lines.reduce((sum, l) => {
+    const gross = toScaled(multiplyMoney(l.unitPrice, l.quantity).amount, 2);
+    const percent = l.discount && l.quantity > 0 ? toScaled(String(percentOf(l.discount.amount, fromScaled(gross, 2))), 4) : 0n;
+    return sum + (2n * gross * (1_000_000n - percent) + 1_000_000n) / 2_000_000n;
+  }, toScaled(o.shippingTotal?.amount ?? '0', 2));
+  return money(fromScaled(cents, 2), o.currency);
+}
+
+const checkTotals = (o: CanonicalOrder) => compareTotals({ odoo: odooTotal(o), order: o, tolerance: DEFAULT_ORDER_POLICY.totalTolerance });
 
 describe('Shopify status mapping', () => {
   it.each([
@@ -66,12 +84,178 @@ describe('Shopify value parsing', () => {
       id: 'gid://shopify/Order/7', legacyResourceId: '7', name: '#1007', email: null,
       createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T11:00:00Z', cancelledAt: null, cancelReason: null,
       displayFinancialStatus: 'PARTIALLY_REFUNDED', displayFulfillmentStatus: 'UNFULFILLED', currencyCode: 'USD', taxesIncluded: false, test: false,
-      totalPriceSet: usd('50.00'), currentTotalPriceSet: usd('30.00'), totalShippingPriceSet: usd('0.00'),
+      totalPriceSet: usd('50.00'), currentTotalPriceSet: usd('30.00'), totalRefundedSet: usd('10.00'), totalShippingPriceSet: usd('0.00'),
       customer: null, shippingAddress: null, billingAddress: null,
       lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [line('1', 3, 2), line('2', 2, 1)] },
     });
     const mapped = orderFromGraphql(order, order.lineItems.nodes, 'shop', new Map([['gid://shopify/LineItem/1', 1]]));
     expect(mapped.lines.map((l) => [l.lineId, l.quantity])).toEqual([['1', 3], ['2', 1]]);
+    expect(mapped.total).toEqual({ amount: '40.00', currency: 'USD' });
+  });
+
+  describe('total after a partial refund: net of edits, not of refunds (the lines keep refunded units)', () => {
+    // 3 x 10.00 and 2 x 4.50, shipping 5.00, no tax: 44.00 as ordered. The edit takes line 2 to 1 (39.50); the
+    // refund is 1 unit of line 1 and the shipping (15.00). Shopify's current total drops by both.
+    const refundLines = [{ line_item_id: 1, quantity: 1, restock_type: 'no_restock', subtotal: '10.00', total_tax: '0.00' }];
+    const shippingRefund = [{ amount: '-5.00', kind: 'shipping_refund' }];
+    const restRefund = (transactions: unknown[]) => ({ id: 31, order_id: 7, created_at: '2026-03-01T12:00:00-05:00', refund_line_items: refundLines, transactions, order_adjustments: shippingRefund });
+    const rest = (current: string, edited: boolean, refunds: unknown[] = []) =>
+      orderFromRest(RestOrder.parse({
+        id: 7, name: '#1007', created_at: '2026-03-01T10:00:00-05:00', updated_at: '2026-03-01T12:00:00-05:00',
+        financial_status: refunds.length ? 'partially_refunded' : 'paid', fulfillment_status: null, currency: 'USD',
+        total_price: '44.00', current_total_price: current, total_shipping_price_set: { shop_money: { amount: '5.00', currency_code: 'USD' } }, taxes_included: false,
+        line_items: [
+          { id: 1, sku: 'SKU-1', title: 'Item 1', quantity: 3, current_quantity: refunds.length ? 2 : 3, price: '10.00' },
+          { id: 2, sku: 'SKU-2', title: 'Item 2', quantity: 2, current_quantity: edited ? 1 : 2, price: '4.50' },
+        ],
+        refunds,
+      }), 'shop');
+
+    it('REST (webhooks): adds back the money of the refunds in the payload', () => {
+      expect(rest('44.00', false).total).toEqual({ amount: '44.00', currency: 'USD' });
+      expect(rest('29.00', false, [restRefund([{ kind: 'refund', status: 'success', amount: '15.00', currency: 'USD' }])]).total).toEqual({ amount: '44.00', currency: 'USD' });
+      expect(rest('39.50', true).total).toEqual({ amount: '39.50', currency: 'USD' });
+      const refunded = rest('24.50', true, [restRefund([{ kind: 'refund', status: 'success', amount: '15.00', currency: 'USD' }])]);
+      expect(refunded.total).toEqual({ amount: '39.50', currency: 'USD' });
+      expect(refunded.lines.map((l) => l.quantity)).toEqual([3, 1]);
+      // No transactions (lines less adjustments), and a refund paid in another currency (its shop-money lines count).
+      expect(rest('24.50', true, [restRefund([])]).total).toEqual({ amount: '39.50', currency: 'USD' });
+      expect(rest('24.50', true, [restRefund([{ kind: 'refund', status: 'success', amount: '13.80', currency: 'EUR' }])]).total).toEqual({ amount: '39.50', currency: 'USD' });
+    });
+
+    it('GraphQL: adds back totalRefundedSet', () => {
+      const usd = (amount: string) => ({ shopMoney: { amount, currencyCode: 'USD' } });
+      const line = (id: string, quantity: number, currentQuantity: number, price: string) => ({
+        id: `gid://shopify/LineItem/${id}`, sku: `SKU-${id}`, name: `Item ${id}`, quantity, currentQuantity, variant: null,
+        originalUnitPriceSet: usd(price), totalDiscountSet: usd('0.00'), taxLines: [],
+      });
+      const gql = (current: string, refunded: string, edited: boolean) => {
+        const lines = [line('1', 3, refunded === '0.00' ? 3 : 2, '10.00'), line('2', 2, edited ? 1 : 2, '4.50')];
+        const order = GqlOrder.parse({
+          id: 'gid://shopify/Order/7', legacyResourceId: '7', name: '#1007', email: null,
+          createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T11:00:00Z', cancelledAt: null, cancelReason: null,
+          displayFinancialStatus: refunded === '0.00' ? 'PAID' : 'PARTIALLY_REFUNDED', displayFulfillmentStatus: 'UNFULFILLED', currencyCode: 'USD', taxesIncluded: false, test: false,
+          totalPriceSet: usd('44.00'), currentTotalPriceSet: usd(current), totalShippingPriceSet: usd('5.00'), totalRefundedSet: usd(refunded),
+          customer: null, shippingAddress: null, billingAddress: null,
+          lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: lines },
+        });
+        const units = new Map(refunded === '0.00' ? [] : [['gid://shopify/LineItem/1', 1]]);
+        return orderFromGraphql(order, order.lineItems.nodes, 'shop', units);
+      };
+      expect(gql('44.00', '0.00', false).total).toEqual({ amount: '44.00', currency: 'USD' });
+      expect(gql('29.00', '15.00', false).total).toEqual({ amount: '44.00', currency: 'USD' });
+      expect(gql('39.50', '0.00', true).total).toEqual({ amount: '39.50', currency: 'USD' });
+      const refunded = gql('24.50', '15.00', true);
+      expect(refunded.total).toEqual({ amount: '39.50', currency: 'USD' });
+      expect(refunded.lines.map((l) => l.quantity)).toEqual([3, 1]);
+    });
+  });
+
+  describe('edited lines: tax and discount for the quantity that stands (Shopify gives them for the quantity as ordered)', () => {
+    // 3 x 10.00 and 2 x 4.50 at 10%, shipping 5.00, prices excluding tax. The edit takes line 2 to 1; then 1 unit
+    // of line 1 and the shipping are refunded (10.00 + 1.00 tax + 5.00). With `discount`, line 2 has 1.00 off
+    // (0.50 a unit) and its tax is on the discounted amount.
+    const usd = (amount: string) => ({ shopMoney: { amount, currencyCode: 'USD' } });
+    const scenario = (discount: boolean, refunded: boolean) => {
+      const line2Tax = discount ? '0.80' : '0.90';
+      const currentTax = refunded ? (discount ? '2.40' : '2.45') : (discount ? '3.40' : '3.45');
+      const current = refunded ? (discount ? '26.40' : '26.95') : (discount ? '42.40' : '42.95');
+      return { line2Tax, currentTax, current, discount: discount ? '1.00' : '0.00', refunded };
+    };
+    type Scenario = ReturnType<typeof scenario>;
+    const rest = (x: Scenario, taxTotals = true) =>
+      orderFromRest(RestOrder.parse({
+        id: 7, name: '#1007', created_at: '2026-03-01T10:00:00-05:00', updated_at: '2026-03-01T12:00:00-05:00',
+        financial_status: x.refunded ? 'partially_refunded' : 'paid', fulfillment_status: null, currency: 'USD',
+        total_price: x.discount === '0.00' ? '47.90' : '46.80', current_total_price: x.current, total_shipping_price_set: { shop_money: { amount: '5.00', currency_code: 'USD' } },
+        ...(taxTotals ? { current_total_tax: x.currentTax } : {}), taxes_included: false,
+        line_items: [
+          { id: 1, sku: 'SKU-1', title: 'Item 1', quantity: 3, current_quantity: x.refunded ? 2 : 3, price: '10.00', total_discount: '0.00', tax_lines: [{ price: '3.00' }] },
+          { id: 2, sku: 'SKU-2', title: 'Item 2', quantity: 2, current_quantity: 1, price: '4.50', total_discount: x.discount, tax_lines: [{ price: x.line2Tax }] },
+        ],
+        refunds: x.refunded
+          ? [{
+              id: 31, order_id: 7, created_at: '2026-03-01T12:00:00-05:00',
+              refund_line_items: [{ line_item_id: 1, quantity: 1, restock_type: 'no_restock', subtotal: '10.00', total_tax: '1.00' }],
+              transactions: [{ kind: 'refund', status: 'success', amount: '16.00', currency: 'USD' }],
+              order_adjustments: [{ amount: '-5.00', tax_amount: '0.00', kind: 'shipping_refund' }],
+            }]
+          : [],
+      }), 'shop');
+    const gql = (x: Scenario) => {
+      const line = (id: string, quantity: number, currentQuantity: number, price: string, discount: string, tax: string) => ({
+        id: `gid://shopify/LineItem/${id}`, sku: `SKU-${id}`, name: `Item ${id}`, quantity, currentQuantity, variant: null,
+        originalUnitPriceSet: usd(price), totalDiscountSet: usd(discount), taxLines: [{ priceSet: usd(tax) }],
+      });
+      const order = GqlOrder.parse({
+        id: 'gid://shopify/Order/7', legacyResourceId: '7', name: '#1007', email: null,
+        createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T11:00:00Z', cancelledAt: null, cancelReason: null,
+        displayFinancialStatus: x.refunded ? 'PARTIALLY_REFUNDED' : 'PAID', displayFulfillmentStatus: 'UNFULFILLED', currencyCode: 'USD', taxesIncluded: false, test: false,
+        totalPriceSet: usd(x.discount === '0.00' ? '47.90' : '46.80'), currentTotalPriceSet: usd(x.current), totalRefundedSet: usd(x.refunded ? '16.00' : '0.00'), totalShippingPriceSet: usd('5.00'),
+        currentTotalTaxSet: usd(x.currentTax),
+        customer: null, shippingAddress: null, billingAddress: null,
+        lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [line('1', 3, x.refunded ? 2 : 3, '10.00', '0.00', '3.00'), line('2', 2, 1, '4.50', x.discount, x.line2Tax)] },
+      });
+      return x.refunded
+        ? orderFromGraphql(order, order.lineItems.nodes, 'shop', new Map([['gid://shopify/LineItem/1', 1]]), '1.00')
+        : orderFromGraphql(order, order.lineItems.nodes, 'shop');
+    };
+    const figures = (o: CanonicalOrder) => o.lines.map((l) => [l.quantity, l.tax?.amount, l.discount?.amount]);
+
+    it.each([
+      ['edited', false, false],
+      ['edited and refunded', false, true],
+      ['edited, with a line discount', true, false],
+      ['edited and refunded, with a line discount', true, true],
+    ])('%s: the lines carry the tax and discount of their quantity, and Odoo\'s total matches (REST and GraphQL)', (_name, discount, refunded) => {
+      const x = scenario(discount, refunded);
+      const expected = [[3, '3.00', undefined], [1, discount ? '0.40' : '0.45', discount ? '0.50' : undefined]];
+      for (const order of [rest(x), rest(x, false), gql(x)]) {
+        expect(figures(order)).toEqual(expected);
+        // Was: 42.95 - 3.90 = 39.05 against Odoo's 39.50 (TaxMismatch); with the discount, 38.60 against 38.50.
+        expect(order.total.amount).toBe(discount ? '42.40' : '42.95');
+        expect(checkTotals(order)).toMatchObject({ within: true, difference: { amount: '0.00' } });
+      }
+    });
+
+    it('spreads the cents of rounding over the edited lines so their tax adds up to what Shopify\'s totals imply', () => {
+      // 2 x 1.01 (tax 0.17) and 2 x 1.15 (tax 0.19) at 8.25%, both edited to 1. Shopify works the tax out again for
+      // one unit each: 0.08 + 0.09 = 0.17; halving 0.17 and 0.19 gives 0.085 and 0.095, which round to 0.19.
+      const edited = (taxTotals: { current_total_tax: string; shipping_lines?: unknown[] } | object) =>
+        orderFromRest(RestOrder.parse({
+          id: 8, name: '#1008', created_at: '2026-03-01T10:00:00-05:00', updated_at: '2026-03-01T12:00:00-05:00', financial_status: 'paid',
+          currency: 'USD', total_price: '4.68', current_total_price: '2.33', ...taxTotals, taxes_included: false,
+          line_items: [
+            { id: 1, sku: 'SKU-1', title: 'Item 1', quantity: 2, current_quantity: 1, price: '1.01', tax_lines: [{ price: '0.17' }] },
+            { id: 2, sku: 'SKU-2', title: 'Item 2', quantity: 2, current_quantity: 1, price: '1.15', tax_lines: [{ price: '0.19' }] },
+          ],
+        }), 'shop');
+      const steered = edited({ current_total_tax: '0.17' });
+      expect(steered.lines.map((l) => l.tax?.amount)).toEqual(['0.08', '0.09']);
+      expect(checkTotals(steered)).toMatchObject({ within: true, difference: { amount: '0.00' } });
+      // The current total tax includes the shipping's, which shipping_lines say (here 0.33 of 0.50).
+      const taxedShipping = edited({ current_total_tax: '0.50', shipping_lines: [{ price: '4.00', tax_lines: [{ price: '0.33' }] }] });
+      expect(taxedShipping.lines.map((l) => l.tax?.amount)).toEqual(['0.08', '0.09']);
+      // Without Shopify's tax totals each line rounds alone: a cent per edited line, two here, past the tolerance.
+      const alone = edited({});
+      expect(alone.lines.map((l) => l.tax?.amount)).toEqual(['0.09', '0.10']);
+      expect(checkTotals(alone)).toMatchObject({ within: false, difference: { amount: '0.02' } });
+      // A gap wider than a cent per edited line is not rounding: the target is ignored and the check shows it.
+      const overridden = edited({ current_total_tax: '0.12' });
+      expect(overridden.lines.map((l) => l.tax?.amount)).toEqual(['0.09', '0.10']);
+    });
+
+    it('scales exactly, keeps unchanged lines as given and moves a cent only on scaled lines, nearest the other rounding first', () => {
+      const m = (amount: string) => money(amount, 'USD');
+      const shares = [{ amount: m('1.00'), of: 3, to: 3 }, { amount: m('0.10'), of: 3, to: 1 }, { amount: m('0.20'), of: 3, to: 2 }, { amount: m('0.50'), of: 2, to: 0 }];
+      // 0.0333.. -> 0.03, 0.1333.. -> 0.13, a removed line -> 0.
+      expect(scaleShares(shares).map((x) => x.amount)).toEqual(['1.00', '0.03', '0.13', '0.00']);
+      expect(scaleShares(shares, m('1.17')).map((x) => x.amount)).toEqual(['1.00', '0.04', '0.13', '0.00']);
+      expect(scaleShares(shares, m('1.18')).map((x) => x.amount)).toEqual(['1.00', '0.04', '0.14', '0.00']);
+      expect(scaleShares(shares, m('1.15')).map((x) => x.amount)).toEqual(['1.00', '0.02', '0.13', '0.00']);
+      expect(scaleShares(shares, m('1.19')).map((x) => x.amount)).toEqual(['1.00', '0.03', '0.13', '0.00']);
+      expect(scaleShares([{ amount: money('100', 'JPY'), of: 3, to: 1 }]).map((x) => x.amount)).toEqual(['33']);
+    });
   });
 
   describe('delivery (per fulfillment; the order status has no delivered value)', () => {
@@ -81,7 +265,7 @@ describe('Shopify value parsing', () => {
         id: 'gid://shopify/Order/8', legacyResourceId: '8', name: '#1008', email: null,
         createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-04T11:00:00Z', cancelledAt: null, cancelReason: null,
         displayFinancialStatus: 'PAID', displayFulfillmentStatus, currencyCode: 'USD', taxesIncluded: false, test: false,
-        totalPriceSet: usd('10.00'), currentTotalPriceSet: usd('10.00'), totalShippingPriceSet: usd('0.00'),
+        totalPriceSet: usd('10.00'), currentTotalPriceSet: usd('10.00'), totalRefundedSet: usd('0.00'), totalShippingPriceSet: usd('0.00'),
         customer: null, shippingAddress: null, billingAddress: null,
         lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [{
           id: 'gid://shopify/LineItem/1', sku: 'SKU-1', name: 'Item', quantity: 1, currentQuantity: 1, variant: null,

@@ -71,7 +71,8 @@ export const LINE_FIELDS = `id sku name quantity currentQuantity variant { id } 
 const ORDER_FULFILLMENTS = 50;
 const ORDER_FIELDS = `id legacyResourceId name email createdAt updatedAt cancelledAt cancelReason displayFinancialStatus displayFulfillmentStatus
   currencyCode taxesIncluded test
-  totalPriceSet { ${MONEY} } currentTotalPriceSet { ${MONEY} } totalShippingPriceSet { ${MONEY} }
+  totalPriceSet { ${MONEY} } currentTotalPriceSet { ${MONEY} } totalRefundedSet { ${MONEY} } totalShippingPriceSet { ${MONEY} }
+  currentTotalTaxSet { ${MONEY} } shippingLine { taxLines { priceSet { ${MONEY} } } }
   customer { firstName lastName email phone }
   shippingAddress { ${ADDRESS} } billingAddress { ${ADDRESS} }
   fulfillments(first: ${ORDER_FULFILLMENTS}) { status displayStatus deliveredAt }`;
@@ -80,9 +81,13 @@ const ORDER_FIELDS = `id legacyResourceId name email createdAt updatedAt cancell
 export const LIST_PAGE_MAX = 8;
 export const LIST_LINES = 10;
 export const ORDER_LINES = 80;
-/** Refunds and lines per refund read to add refunded units back (≤ 880 points even if the list were priced per item). */
-export const ORDER_REFUNDS = 20;
+/**
+ * Refunds, lines and shipping lines per refund read to add refunded units back, with the tax they paid back
+ * (≤ 931 points even if the list were priced per item: 1 + 10 × (1 + (3 + 20 × 4) + (3 + 2 × 3))).
+ */
+export const ORDER_REFUNDS = 10;
 export const REFUND_LINES = 20;
+export const REFUND_SHIPPING_LINES = 2;
 
 export const Q = {
   ordersChangedSince: `query OrdersChangedSince($first: Int!, $after: String, $query: String!) {
@@ -95,7 +100,12 @@ export const Q = {
     order(id: $id) { ${ORDER_FIELDS} lineItems(first: ${ORDER_LINES}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } } }
   }`,
   orderRefundedUnits: `query OrderRefundedUnits($id: ID!) {
-    order(id: $id) { refunds(first: ${ORDER_REFUNDS}) { refundLineItems(first: ${REFUND_LINES}) { pageInfo { hasNextPage } nodes { quantity lineItem { id } } } } }
+    order(id: $id) {
+      refunds(first: ${ORDER_REFUNDS}) {
+        refundLineItems(first: ${REFUND_LINES}) { pageInfo { hasNextPage } nodes { quantity totalTaxSet { ${MONEY} } lineItem { id } } }
+        refundShippingLines(first: ${REFUND_SHIPPING_LINES}) { pageInfo { hasNextPage } nodes { taxAmountSet { ${MONEY} } } }
+      }
+    }
   }`,
   orderLines: `query OrderLines($id: ID!, $after: String) {
     order(id: $id) { lineItems(first: ${ORDER_LINES}, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } } }

@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { type CanonicalOrder } from '../../../domain';
+import { addMoney, type CanonicalOrder, money } from '../../../domain';
 import { ChannelError } from '../errors';
 import {
   type ChannelAdapter,
@@ -13,7 +13,7 @@ import {
   type StockReading,
   type StockUpdate,
 } from '../types';
-import { LIST_PAGE_MAX, ORDER_REFUNDS, Q, REFUND_LINES, searchValue, ShopifyGraphQL } from './client';
+import { LIST_PAGE_MAX, ORDER_REFUNDS, Q, REFUND_LINES, REFUND_SHIPPING_LINES, searchValue, ShopifyGraphQL } from './client';
 import { legacyId, orderFromGraphql } from './mapping';
 import {
   FulfillmentCreateResult,
@@ -76,7 +76,8 @@ export const SHOPIFY_CAPABILITIES: ChannelCapabilities = {
     'Stock is set at one location (config locationId or the first location); multi-location allocation is not modelled.',
     'Prices are written in the shop currency only; a price in another currency is refused.',
     'fulfillmentCreate has no idempotency key: a repeated shipment is recognised by its tracking number.',
-    `Polled orders with refunds read their refunded units in one extra query; an order with ${ORDER_REFUNDS} or more refunds (or a refund of more than ${REFUND_LINES} lines) is refused as protocol rather than read wrong.`,
+    `Polled orders with refunds read their refunded units and tax in one extra query; an order with ${ORDER_REFUNDS} or more refunds (or a refund of more than ${REFUND_LINES} lines or ${REFUND_SHIPPING_LINES} shipping lines) is refused as protocol rather than read wrong.`,
+    "Shopify gives a line's tax and discount for the quantity as ordered; after an edit both are scaled to the quantity that stands (the tax's rounding steered to Shopify's current total tax; the discount may differ from Shopify's by a cent per edited line).",
     'Shopify has no order acknowledgement; acknowledgeOrder does nothing.',
     'Money is read in shop currency (shopMoney); presentment currency is ignored.',
   ],
@@ -105,24 +106,36 @@ export function createShopifyAdapter(config: ShopifyAdapterConfig): ChannelAdapt
     return lines;
   }
 
-  /** Refunded units per line item, read only for orders where some line is below what was ordered. */
-  async function refundedUnits(order: GqlOrder, lines: GqlLineItem[]): Promise<Map<string, number>> {
+  /**
+   * Refunded units per line item and the tax the refunds paid back (shop money), read only for orders where some
+   * line is below what was ordered (edited or refunded); otherwise none of either.
+   */
+  async function refunds(order: GqlOrder, lines: GqlLineItem[]): Promise<{ units: Map<string, number>; tax: string }> {
     const units = new Map<string, number>();
-    if (lines.every((l) => l.currentQuantity >= l.quantity)) return units;
+    if (lines.every((l) => l.currentQuantity >= l.quantity)) return { units, tax: '0' };
     const read = await gql.request({ query: Q.orderRefundedUnits, variables: { id: order.id }, schema: OrderRefundedUnits, what: 'refunded units' });
     if (!read.order) throw new ChannelError(`order ${order.id} vanished while reading its refunds`, 'transient');
     // A partial read would turn refunded units into an edit (after shipment: an order parked for nothing).
-    if (read.order.refunds.length >= ORDER_REFUNDS || read.order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage)) {
+    const partial = read.order.refunds.some((r) => r.refundLineItems.pageInfo.hasNextPage || r.refundShippingLines.pageInfo.hasNextPage);
+    if (read.order.refunds.length >= ORDER_REFUNDS || partial) {
       throw new ChannelError(`order ${order.legacyResourceId} has more refunds or refund lines than one read holds`, 'protocol');
     }
-    for (const r of read.order.refunds) for (const l of r.refundLineItems.nodes) units.set(l.lineItem.id, (units.get(l.lineItem.id) ?? 0) + l.quantity);
-    return units;
+    let tax = money('0', order.currencyCode);
+    for (const r of read.order.refunds) {
+      for (const l of r.refundLineItems.nodes) {
+        units.set(l.lineItem.id, (units.get(l.lineItem.id) ?? 0) + l.quantity);
+        tax = addMoney(tax, money(l.totalTaxSet.shopMoney.amount, order.currencyCode));
+      }
+      for (const s of r.refundShippingLines.nodes) tax = addMoney(tax, money(s.taxAmountSet.shopMoney.amount, order.currencyCode));
+    }
+    return { units, tax: tax.amount };
   }
 
   async function toCanonical(order: GqlOrder): Promise<CanonicalOrder> {
     try {
       const lines = await restOfLines(order);
-      return orderFromGraphql(order, lines, config.account, await refundedUnits(order, lines));
+      const refunded = await refunds(order, lines);
+      return orderFromGraphql(order, lines, config.account, refunded.units, refunded.tax);
     } catch (err) {
       if (err instanceof ChannelError) throw err;
       throw new ChannelError(`order ${order.legacyResourceId} does not map to a canonical order: ${(err as Error).message}`, 'protocol');

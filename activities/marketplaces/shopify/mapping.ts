@@ -5,10 +5,13 @@ import {
   CanonicalOrder,
   type ChannelOrderStatus,
   type Customer,
+  fromScaled,
+  minorDigits,
   money,
   type Money,
   type OrderLine,
   type OrderRefundedEvent,
+  toScaled,
 } from '../../../domain';
 import { type GqlLineItem, type GqlOrder, type RestOrder, type RestRefund } from './schemas';
 
@@ -40,7 +43,10 @@ interface LineFacts {
   id: string;
   sku: string | null | undefined;
   title: string;
+  /** The canonical quantity: net of edits, refunded units kept. */
   quantity: number;
+  /** The quantity as ordered: Shopify gives the line's tax and discount for it, removed and refunded units included. */
+  orderedQuantity: number;
   unitPrice: string | number;
   discount?: string | number;
   taxes: (string | number)[];
@@ -66,6 +72,11 @@ interface OrderFacts {
   shippingAddress?: AddressFacts | null;
   billingAddress?: AddressFacts | null;
   lines: LineFacts[];
+  /**
+   * The lines' tax net of edits (refunded units kept), as Shopify's order totals imply it (see editedLineTax);
+   * absent when the payload does not say. Steers the cents of rounding when tax is scaled to edited quantities.
+   */
+  lineTax?: Money;
   /** When the last fulfillment reached the buyer, if the order is delivered in full (see deliveredAtOf). */
   deliveredAt?: string;
 }
@@ -135,17 +146,111 @@ function nonZero(m: Money): Money | undefined {
   return /^-?0+(\.0+)?$/.test(m.amount) ? undefined : m;
 }
 
-function line(l: LineFacts, currency: string): OrderLine {
-  const tax = l.taxes.reduce<Money>((sum, t) => addMoney(sum, money(t, currency)), money('0', currency));
+function line(l: LineFacts, currency: string, tax: Money, discount: Money | undefined): OrderLine {
   return {
     lineId: l.id,
     sku: l.sku?.trim() ? l.sku.trim() : `${MISSING_SKU_PREFIX}${l.id}`,
     title: l.title,
     quantity: l.quantity,
     unitPrice: money(l.unitPrice, currency),
-    discount: l.discount === undefined ? undefined : nonZero(money(l.discount, currency)),
+    discount: discount && nonZero(discount),
     tax: nonZero(tax),
   };
+}
+
+/** An amount Shopify gives for `of` units, wanted for `to` units. */
+interface Share {
+  amount: Money;
+  of: number;
+  to: number;
+}
+
+/**
+ * Each amount times to/of, on exact decimals, rounded half away from zero to the currency's minor unit; an amount
+ * whose quantity did not change (or has no units to scale from) is kept as it is. Rounding is the only place a
+ * cent can arise: at most half a cent per scaled line from the exact share, and Shopify's own figure for the
+ * edited line (which it does not report per line) may sit up to a cent from ours.
+ *
+ * `target` is what the scaled amounts should add up to, when the order's totals say it: the difference is then
+ * spread one cent at a time over the scaled lines, to those whose exact share was nearest the other way of
+ * rounding. A difference larger than a cent per scaled line is not rounding (a tax override, an edited shipping
+ * line, a refund we cannot see): the target is ignored and the order's total check says what differs.
+ */
+export function scaleShares(shares: readonly Share[], target?: Money): Money[] {
+  const currency = shares[0]?.amount.currency ?? target?.currency ?? 'USD';
+  const digits = minorDigits(currency);
+  const scaled = shares.map((s) => {
+    const minor = toScaled(s.amount.amount, digits);
+    if (s.of === s.to || s.of <= 0) return { value: minor, num: minor, den: 1n, adjustable: false };
+    const num = minor * BigInt(s.to);
+    const den = BigInt(s.of);
+    const abs = num < 0n ? -num : num;
+    const rounded = (2n * abs + den) / (2n * den);
+    return { value: num < 0n ? -rounded : rounded, num, den, adjustable: minor !== 0n && s.to > 0 };
+  });
+  const movable = scaled.map((s, i) => ({ ...s, i })).filter((s) => s.adjustable);
+  if (target && target.currency === currency && movable.length > 0) {
+    let gap = toScaled(target.amount, digits) - scaled.reduce((sum, s) => sum + s.value, 0n);
+    if (gap !== 0n && (gap < 0n ? -gap : gap) <= BigInt(movable.length)) {
+      // The remainder exact − rounded is (num − value × den) / den: a cent goes up where it is largest, down where smallest.
+      const up = gap > 0n;
+      const compare = (a: (typeof movable)[number], b: (typeof movable)[number]) => {
+        const [ra, rb] = [(a.num - a.value * a.den) * b.den, (b.num - b.value * b.den) * a.den];
+        if (ra === rb) return a.i - b.i;
+        return ra > rb === up ? -1 : 1;
+      };
+      movable.sort(compare);
+      for (const m of movable) {
+        if (gap === 0n) break;
+        scaled[m.i]!.value += up ? 1n : -1n;
+        gap += up ? -1n : 1n;
+      }
+    }
+  }
+  return scaled.map((s) => ({ amount: fromScaled(s.value, digits), currency }));
+}
+
+/**
+ * Shopify gives each line's tax (`tax_lines` / `taxLines`) and discount (`total_discount` / `totalDiscountSet`, and
+ * `discount_allocations` / `discountAllocations`) for the quantity as ordered, units removed by edits and refunded
+ * units included; neither API has them per line for the quantity that stands. So both are scaled to the canonical
+ * quantity, and the discount percentage Odoo gets follows.
+ *
+ * Where a cent can arise (Odoo's total against the channel's, compareTotals): the tax is steered so the lines add
+ * up to what Shopify's current totals imply (editedLineTax; both payloads carry them), so it adds none; without
+ * them, up to a cent per edited line. The discount has no such figure (Shopify's discount totals mix in order-level
+ * and shipping discounts): up to a cent per edited discounted line. One edited line stays within the default
+ * totalTolerance of 0.01; several edited discounted lines may not, and the order parks naming the difference.
+ */
+function linesOf(facts: OrderFacts): OrderLine[] {
+  const zero = money('0', facts.currency);
+  const taxes = scaleShares(
+    facts.lines.map((l) => ({
+      amount: l.taxes.reduce<Money>((sum, t) => addMoney(sum, money(t, facts.currency)), zero),
+      of: l.orderedQuantity,
+      to: l.quantity,
+    })),
+    facts.lineTax,
+  );
+  const discounts = scaleShares(facts.lines.map((l) => ({ amount: money(l.discount ?? '0', facts.currency), of: l.orderedQuantity, to: l.quantity })));
+  return facts.lines.map((l, i) => line(l, facts.currency, taxes[i]!, l.discount === undefined ? undefined : discounts[i]));
+}
+
+/**
+ * The lines' tax net of edits (refunded units kept). Shopify's current total tax is net of edits and refunds, lines
+ * and shipping: adding back what the refunds paid back (lines and shipping) and taking out the shipping's tax as
+ * charged leaves it. Only documented "current" figures are used: whether total_tax / totalTaxSet follow edits is
+ * not. An edit of the shipping itself would throw it off, which the size check in scaleShares catches.
+ */
+function editedLineTax(input: { currency: string; currentTax: string | number; refundedTax: Money; shippingTaxes: (string | number)[] }): Money {
+  const { currency } = input;
+  const shippingTax = input.shippingTaxes.reduce<Money>((s, a) => addMoney(s, money(a, currency)), money('0', currency));
+  return money(addMoney(addMoney(money(input.currentTax, currency), input.refundedTax), negated(shippingTax)).amount, currency);
+}
+
+function negated(m: Money): Money {
+  if (/^-?0+(\.0+)?$/.test(m.amount)) return m;
+  return { amount: m.amount.startsWith('-') ? m.amount.slice(1) : `-${m.amount}`, currency: m.currency };
 }
 
 function canonical(facts: OrderFacts, account: string): CanonicalOrder {
@@ -160,7 +265,7 @@ function canonical(facts: OrderFacts, account: string): CanonicalOrder {
     customer,
     shippingAddress: address(facts.shippingAddress, customer.name),
     billingAddress: address(facts.billingAddress, customer.name),
-    lines: facts.lines.map((l) => line(l, facts.currency)),
+    lines: linesOf(facts),
     shippingTotal: facts.shipping === undefined ? undefined : money(facts.shipping, facts.currency),
     total: money(facts.total, facts.currency),
     taxesIncluded: facts.taxesIncluded,
@@ -175,6 +280,41 @@ function canonical(facts: OrderFacts, account: string): CanonicalOrder {
 
 function refundedUnits(o: RestOrder, lineId: number): number {
   return o.refunds.flatMap((r) => r.refund_line_items).reduce((sum, r) => (r.line_item_id === lineId ? sum + r.quantity : sum), 0);
+}
+
+/**
+ * `current_total_price` is net of edits and of refunds, but the lines keep refunded units (a refund is its own event
+ * and credit note): the money refunded is added back, so the total is the order as it stands after edits only.
+ * Without it (older payloads), `total_price` is the order as placed and nothing is added.
+ */
+function restTotal(o: RestOrder): Money {
+  if (o.current_total_price === undefined) return money(o.total_price, o.currency);
+  return o.refunds.reduce((sum, r) => addMoney(sum, refundedInShopMoney(r, o.currency)), money(o.current_total_price, o.currency));
+}
+
+/** A refund paid out in another (presentment) currency counts by its lines and adjustments, which are in shop money. */
+function refundedInShopMoney(r: RestRefund, currency: string): Money {
+  const paidIn = refundCurrency(r);
+  return refundFromRest(paidIn === undefined || paidIn === currency ? r : { ...r, transactions: [] }, currency).total;
+}
+
+/** Tax the refunds paid back, in shop money: their lines' and (negative on the adjustment) their shipping's. */
+function restRefundedTax(o: RestOrder): Money {
+  const zero = money('0', o.currency);
+  return o.refunds.reduce((sum, r) => {
+    const lines = r.refund_line_items.reduce((s, l) => addMoney(s, money(l.total_tax, o.currency)), sum);
+    return r.order_adjustments.reduce((s, a) => addMoney(s, negated(money(a.tax_amount, o.currency))), lines);
+  }, zero);
+}
+
+function restEditedLineTax(o: RestOrder): Money | undefined {
+  if (o.current_total_tax === undefined) return undefined;
+  return editedLineTax({
+    currency: o.currency,
+    currentTax: o.current_total_tax,
+    refundedTax: restRefundedTax(o),
+    shippingTaxes: o.shipping_lines.flatMap((s) => s.tax_lines.map((t) => t.price)),
+  });
 }
 
 export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
@@ -196,7 +336,8 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
         o.fulfillments.map((f) => ({ ok: f.status === 'success', delivered: f.shipment_status === 'delivered', at: f.updated_at })),
       ),
       currency: o.currency,
-      total: o.current_total_price ?? o.total_price,
+      total: restTotal(o).amount,
+      lineTax: restEditedLineTax(o),
       shipping: o.total_shipping_price_set?.shop_money.amount,
       taxesIncluded: o.taxes_included,
       test: o.test,
@@ -211,6 +352,7 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
         // units too. A refund is not an edit (it arrives as its own event and becomes a credit note), so the
         // refunded units are added back.
         quantity: l.current_quantity === undefined || l.current_quantity === null ? l.quantity : l.current_quantity + refundedUnits(o, l.id),
+        orderedQuantity: l.quantity,
         unitPrice: l.price,
         discount: l.total_discount,
         taxes: l.tax_lines.map((t) => t.price),
@@ -225,8 +367,16 @@ const GQL_FULFILMENT: Record<string, string> = { FULFILLED: 'fulfilled', PARTIAL
 /**
  * `refunded`: units refunded per line item GID. `currentQuantity` is net of edits and of refunds; like the
  * webhook path, lines keep their refunded units (a refund is its own event and credit note, not an edit).
+ * `refundedTax`: the tax the refunds paid back (lines and shipping, shop money), read with the units; without
+ * refunds it is zero.
  */
-export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: string, refunded: ReadonlyMap<string, number> = new Map()): CanonicalOrder {
+export function orderFromGraphql(
+  o: GqlOrder,
+  lines: GqlLineItem[],
+  account: string,
+  refunded: ReadonlyMap<string, number> = new Map(),
+  refundedTax: string | undefined = refunded.size === 0 ? '0' : undefined,
+): CanonicalOrder {
   const addr = (a: GqlOrder['shippingAddress']): AddressFacts | null =>
     a ? { name: a.name, firstName: a.firstName, lastName: a.lastName, company: a.company, address1: a.address1, address2: a.address2, city: a.city, province: a.province, provinceCode: a.provinceCode, countryCode: a.countryCodeV2, zip: a.zip, phone: a.phone } : null;
   return canonical(
@@ -244,7 +394,17 @@ export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: str
         (o.fulfillments ?? []).map((f) => ({ ok: f.status === 'SUCCESS', delivered: f.displayStatus === 'DELIVERED' || Boolean(f.deliveredAt), at: f.deliveredAt })),
       ),
       currency: o.currencyCode,
-      total: o.currentTotalPriceSet.shopMoney.amount,
+      // Net of edits and refunds; the lines keep refunded units, so the money refunded is added back.
+      total: addMoney(money(o.currentTotalPriceSet.shopMoney.amount, o.currencyCode), money(o.totalRefundedSet.shopMoney.amount, o.currencyCode)).amount,
+      lineTax:
+        o.currentTotalTaxSet && refundedTax !== undefined
+          ? editedLineTax({
+              currency: o.currencyCode,
+              currentTax: o.currentTotalTaxSet.shopMoney.amount,
+              refundedTax: money(refundedTax, o.currencyCode),
+              shippingTaxes: (o.shippingLine?.taxLines ?? []).map((t) => t.priceSet.shopMoney.amount),
+            })
+          : undefined,
       shipping: o.totalShippingPriceSet.shopMoney.amount,
       taxesIncluded: o.taxesIncluded,
       test: o.test,
@@ -256,6 +416,7 @@ export function orderFromGraphql(o: GqlOrder, lines: GqlLineItem[], account: str
         sku: l.sku,
         title: l.name,
         quantity: l.currentQuantity + (refunded.get(l.id) ?? 0),
+        orderedQuantity: l.quantity,
         unitPrice: l.originalUnitPriceSet.shopMoney.amount,
         discount: l.totalDiscountSet.shopMoney.amount,
         taxes: l.taxLines.map((t) => t.priceSet.shopMoney.amount),

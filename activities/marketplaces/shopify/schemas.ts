@@ -40,40 +40,6 @@ export const RestLineItem = z.object({
   variant_id: z.number().int().nullish(),
 });
 
-export const RestOrder = z.object({
-  id: z.number().int().positive(),
-  name: z.string().min(1),
-  email: z.string().nullish(),
-  contact_email: z.string().nullish(),
-  created_at: ShopTime,
-  updated_at: ShopTime,
-  cancelled_at: ShopTime.nullish(),
-  cancel_reason: z.string().nullish(),
-  financial_status: z.string().nullish(),
-  fulfillment_status: z.string().nullish(),
-  currency: z.string().length(3),
-  total_price: Amount,
-  current_total_price: Amount.optional(),
-  total_shipping_price_set: RestMoneySet.optional(),
-  taxes_included: z.boolean(),
-  test: z.boolean().default(false),
-  customer: z
-    .object({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish(), phone: z.string().nullish() })
-    .nullish(),
-  shipping_address: RestAddress.nullish(),
-  billing_address: RestAddress.nullish(),
-  line_items: z.array(RestLineItem).min(1),
-  /** Only what delivery needs: `shipment_status` (null until the carrier reports; `delivered` at the end). */
-  fulfillments: z
-    .array(z.object({ status: z.string().nullish(), shipment_status: z.string().nullish(), updated_at: ShopTime.nullish() }))
-    .default([]),
-  /** Only what is needed to tell refunded units from edited-away ones. */
-  refunds: z
-    .array(z.object({ refund_line_items: z.array(z.object({ line_item_id: z.number().int(), quantity: z.number().int().nonnegative() })).default([]) }))
-    .default([]),
-});
-export type RestOrder = z.infer<typeof RestOrder>;
-
 export const RestRefund = z.object({
   id: z.number().int().positive(),
   order_id: z.number().int().positive(),
@@ -94,9 +60,45 @@ export const RestRefund = z.object({
   transactions: z
     .array(z.object({ kind: z.string(), status: z.string().nullish(), amount: Amount, currency: z.string().nullish() }))
     .default([]),
-  order_adjustments: z.array(z.object({ amount: Amount, kind: z.string().nullish() })).default([]),
+  /** Shipping refunds and discrepancies: `amount` and `tax_amount` are negative when money goes back. */
+  order_adjustments: z.array(z.object({ amount: Amount, tax_amount: Amount.default('0'), kind: z.string().nullish() })).default([]),
 });
 export type RestRefund = z.infer<typeof RestRefund>;
+
+export const RestOrder = z.object({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  email: z.string().nullish(),
+  contact_email: z.string().nullish(),
+  created_at: ShopTime,
+  updated_at: ShopTime,
+  cancelled_at: ShopTime.nullish(),
+  cancel_reason: z.string().nullish(),
+  financial_status: z.string().nullish(),
+  fulfillment_status: z.string().nullish(),
+  currency: z.string().length(3),
+  total_price: Amount,
+  current_total_price: Amount.optional(),
+  /** Tax net of edits and refunds, lines and shipping: with the refunds and shipping_lines, the lines' tax as edited. */
+  current_total_tax: Amount.optional(),
+  shipping_lines: z.array(z.object({ tax_lines: z.array(z.object({ price: Amount })).default([]) })).default([]),
+  total_shipping_price_set: RestMoneySet.optional(),
+  taxes_included: z.boolean(),
+  test: z.boolean().default(false),
+  customer: z
+    .object({ first_name: z.string().nullish(), last_name: z.string().nullish(), email: z.string().nullish(), phone: z.string().nullish() })
+    .nullish(),
+  shipping_address: RestAddress.nullish(),
+  billing_address: RestAddress.nullish(),
+  line_items: z.array(RestLineItem).min(1),
+  /** Only what delivery needs: `shipment_status` (null until the carrier reports; `delivered` at the end). */
+  fulfillments: z
+    .array(z.object({ status: z.string().nullish(), shipment_status: z.string().nullish(), updated_at: ShopTime.nullish() }))
+    .default([]),
+  /** To tell refunded units from edited-away ones, and to add the money refunded back to current_total_price. */
+  refunds: z.array(RestRefund).default([]),
+});
+export type RestOrder = z.infer<typeof RestOrder>;
 
 /** Any other topic: we only need something to key it by. */
 export const AnyTopicBody = z.object({
@@ -160,6 +162,12 @@ export const GqlOrder = z.object({
   test: z.boolean(),
   totalPriceSet: Money,
   currentTotalPriceSet: Money,
+  /** Money refunded so far: currentTotalPriceSet is net of it (edits, returns and refunds). */
+  totalRefundedSet: Money,
+  /** Tax net of edits and refunds, lines and shipping; with the refunds and shippingLine, the lines' tax as edited. */
+  currentTotalTaxSet: Money.optional(),
+  /** The summary of the order's shipping: its tax as charged. */
+  shippingLine: z.object({ taxLines: z.array(z.object({ priceSet: Money })) }).nullish(),
   totalShippingPriceSet: Money,
   customer: z.object({ firstName: z.string().nullable(), lastName: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
   shippingAddress: GqlAddress.nullable(),
@@ -182,8 +190,9 @@ export const OrderRefundedUnits = z.object({
         z.object({
           refundLineItems: z.object({
             pageInfo: z.object({ hasNextPage: z.boolean() }),
-            nodes: z.array(z.object({ quantity: z.number().int().nonnegative(), lineItem: z.object({ id: z.string() }) })),
+            nodes: z.array(z.object({ quantity: z.number().int().nonnegative(), totalTaxSet: Money, lineItem: z.object({ id: z.string() }) })),
           }),
+          refundShippingLines: z.object({ pageInfo: z.object({ hasNextPage: z.boolean() }), nodes: z.array(z.object({ taxAmountSet: Money })) }),
         }),
       ),
     })
