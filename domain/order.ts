@@ -84,6 +84,12 @@ export const CanonicalOrder = OrderKey.extend({
   billingAddress: Address.optional(),
   lines: z.array(OrderLine).min(1),
   shippingTotal: Money.optional(),
+  /**
+   * Tax the channel charged on the shipping, when its API reports it apart from the line taxes; absent when
+   * there is none or the channel does not say. Odoo is never given it: when prices exclude tax, `total`
+   * includes it and the total check leaves it out (with prices including tax it is inside `shippingTotal`).
+   */
+  shippingTax: Money.optional(),
   total: Money,
   taxesIncluded: z.boolean(),
   /** ISO-8601 UTC with milliseconds (domain/instant.ts): any offset or precision given is normalised. */

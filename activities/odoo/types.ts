@@ -221,7 +221,7 @@ export interface OdooOperations extends OdooOrderOperations {
   updateDeliveryAddress(input: { saleOrderId: number; address: Address }): Promise<SaleOrderRef>;
   /**
    * Compares the sale order's amount_total with what the channel's order says it should be (its total, less the
-   * line taxes Odoo is not given when prices exclude tax) and throws OrderRejectedError TaxMismatch when they are
+   * line and shipping taxes Odoo is not given when prices exclude tax) and throws OrderRejectedError TaxMismatch when they are
    * further apart than `tolerance` (decimal text in the order currency). A cancelled order is not checked.
    */
   checkSaleOrderTotal(input: { saleOrderId: number; order: CanonicalOrder; tolerance: string }): Promise<SaleOrderTotal>;

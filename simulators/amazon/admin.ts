@@ -24,6 +24,8 @@ export const CreateOrderInput = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().positive(), unitPrice: Decimal, title: z.string().optional() })).min(1),
   shippingPrice: Decimal.default('0.00'),
+  /** Tax on the shipping (US sales tax often covers it): ShippingTax of the item that carries the shipping. */
+  shippingTax: Decimal.default('0.00'),
   address: AddressInput.optional(),
   /** Places the order this long ago (Amazon lists nothing from the last two minutes). */
   ageMs: z.number().int().nonnegative().default(0),

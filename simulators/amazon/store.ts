@@ -70,6 +70,7 @@ export interface SimOrder {
   lastUpdateDate: number;
   items: SimOrderItem[];
   shippingPrice: string;
+  shippingTax: string;
   address: SimAddress;
   buyerName: string;
   buyerEmail: string;
@@ -209,6 +210,7 @@ export class AmazonStore {
     currency: string;
     lines: { sku: string; quantity: number; unitPrice: string; title?: string }[];
     shippingPrice: string;
+    shippingTax?: string;
     address?: SimAddress;
     ageMs: number;
   }): SimOrder {
@@ -232,6 +234,7 @@ export class AmazonStore {
         unitPrice: line.unitPrice,
       })),
       shippingPrice: input.shippingPrice,
+      shippingTax: input.shippingTax ?? '0.00',
       address: input.address ?? {
         name: 'Jane Buyer',
         line1: '410 Terry Ave N',
@@ -286,7 +289,7 @@ function money(currency: string, amount: string): { CurrencyCode: string; Amount
 export function orderTotal(order: SimOrder): string {
   const scale = currencyScale(order.currency);
   const lines = order.items.map((i) => timesQuantity(i.unitPrice, i.quantity, scale));
-  return sumAmounts([...lines, order.shippingPrice], scale);
+  return sumAmounts([...lines, order.shippingPrice, order.shippingTax], scale);
 }
 
 /** Order as getOrder/getOrders show it: Pending hides totals and address; PII only with an RDT. */
@@ -370,7 +373,7 @@ export function orderItemView(order: SimOrder, item: SimOrderItem): Record<strin
     view.ItemTax = money(order.currency, zero);
     const first = order.items[0]?.orderItemId === item.orderItemId;
     view.ShippingPrice = money(order.currency, first ? order.shippingPrice : zero);
-    view.ShippingTax = money(order.currency, zero);
+    view.ShippingTax = money(order.currency, first ? timesQuantity(order.shippingTax, 1, scale) : zero);
     view.ShippingDiscount = money(order.currency, zero);
     view.PromotionDiscount = money(order.currency, zero);
     view.PromotionDiscountTax = money(order.currency, zero);

@@ -40,6 +40,8 @@ export const CreateOrderInput = z.object({
   shippingAddress: AddressInput.nullable().optional(),
   billingAddress: AddressInput.nullable().optional(),
   shippingPrice: Decimal.optional(),
+  /** Tax on the shipping (one tax line on the shipping line); inside shippingPrice when taxesIncluded. */
+  shippingTax: Decimal.optional(),
   financialStatus: z.enum(['pending', 'authorized', 'partially_paid', 'paid']).optional(),
   taxesIncluded: z.boolean().optional(),
   test: z.boolean().optional(),

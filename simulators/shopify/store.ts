@@ -80,6 +80,8 @@ interface Refund {
   /** `subtotal` is after the units' share of the line discount (`discount`), as Shopify's refund line subtotal. */
   lines: { id: number; lineItemId: number; quantity: number; restockType: string; subtotal: bigint; discount: bigint; tax: bigint }[];
   shippingCents: bigint;
+  /** The shipping's tax given back with it (the adjustment's tax_amount, the refund shipping line's taxAmountSet). */
+  shippingTaxCents: bigint;
   amountCents: bigint;
 }
 
@@ -102,6 +104,7 @@ export interface Order {
   shippingAddress: SimAddress | null;
   billingAddress: SimAddress | null;
   shippingCents: bigint;
+  shippingTaxCents: bigint;
   lines: Line[];
   fulfillmentOrders: FulfillmentOrder[];
   fulfillments: Fulfillment[];
@@ -189,6 +192,7 @@ export class ShopStore {
     shippingAddress?: SimAddress | null;
     billingAddress?: SimAddress | null;
     shippingPrice?: string;
+    shippingTax?: string;
     financialStatus?: Order['financialStatus'];
     taxesIncluded?: boolean;
     test?: boolean;
@@ -237,6 +241,7 @@ export class ShopStore {
       shippingAddress,
       billingAddress: input.billingAddress === undefined ? shippingAddress : input.billingAddress,
       shippingCents: toCents(input.shippingPrice ?? '0'),
+      shippingTaxCents: toCents(input.shippingTax ?? '0'),
       lines,
       fulfillmentOrders: [
         {
@@ -324,8 +329,10 @@ export class ShopStore {
       return { id: this.nextId('other') + 30_000_000_000, lineItemId: line.id, quantity: r.quantity, restockType: r.restock ? (line.fulfilled > 0 ? 'return' : 'cancel') : 'no_restock', subtotal, discount, tax: taxOf(subtotal, line.taxRate) };
     });
     const shippingCents = input.refundShipping ? order.shippingCents - order.refunds.reduce((s, r) => s + r.shippingCents, 0n) : 0n;
-    const amountCents = refundLines.reduce((s, l) => s + l.subtotal + l.tax, 0n) + shippingCents;
-    const refund: Refund = { id: this.nextId('refund'), orderId, createdAt: Date.now(), note: input.note ?? null, lines: refundLines, shippingCents, amountCents };
+    const shippingTaxCents = input.refundShipping ? order.shippingTaxCents - order.refunds.reduce((s, r) => s + r.shippingTaxCents, 0n) : 0n;
+    // The shipping's tax is on top of its price unless prices include tax.
+    const amountCents = refundLines.reduce((s, l) => s + l.subtotal + l.tax, 0n) + shippingCents + (order.taxesIncluded ? 0n : shippingTaxCents);
+    const refund: Refund = { id: this.nextId('refund'), orderId, createdAt: Date.now(), note: input.note ?? null, lines: refundLines, shippingCents, shippingTaxCents, amountCents };
     order.refunds.push(refund);
     const refunded = order.refunds.reduce((s, r) => s + r.amountCents, 0n);
     order.financialStatus = refunded >= this.paidCents(order) ? 'refunded' : 'partially_refunded';
@@ -486,7 +493,11 @@ export class ShopStore {
       refunds: o.refunds.map((r) => this.restRefund(r)),
       shipping_address: restAddress(o.shippingAddress),
       shipping_lines: o.shippingCents > 0n
-        ? [{ id: o.id + 1, code: 'Standard', price: restAmount(o.shippingCents), price_set: set(o.shippingCents), source: 'shopify', title: 'Standard', tax_lines: [], discount_allocations: [] }]
+        ? [{
+            id: o.id + 1, code: 'Standard', price: restAmount(o.shippingCents), price_set: set(o.shippingCents), source: 'shopify', title: 'Standard',
+            tax_lines: o.shippingTaxCents > 0n ? [{ price: restAmount(o.shippingTaxCents), rate: shippingTaxRate(o), title: 'Tax', price_set: set(o.shippingTaxCents) }] : [],
+            discount_allocations: [],
+          }]
         : [],
     };
   }
@@ -542,7 +553,7 @@ export class ShopStore {
       total_duties_set: set(0n),
       user_id: null,
       order_adjustments: r.shippingCents > 0n
-        ? [{ id: r.id + 1, amount: restAmount(-r.shippingCents), amount_set: set(-r.shippingCents), kind: 'shipping_refund', order_id: r.orderId, reason: 'Shipping refund', refund_id: r.id, tax_amount: '0.00', tax_amount_set: set(0n) }]
+        ? [{ id: r.id + 1, amount: restAmount(-r.shippingCents), amount_set: set(-r.shippingCents), kind: 'shipping_refund', order_id: r.orderId, reason: 'Shipping refund', refund_id: r.id, tax_amount: restAmount(-r.shippingTaxCents), tax_amount_set: set(-r.shippingTaxCents) }]
         : [],
       transactions: [
         { id: r.id + 2, admin_graphql_api_id: gid('OrderTransaction', r.id + 2), amount: restAmount(r.amountCents), currency: o.currency, gateway: 'bogus', kind: 'refund', order_id: r.orderId, parent_id: o.id + 3, status: 'success', created_at: this.restTime(r.createdAt), processed_at: this.restTime(r.createdAt), test: o.test },
@@ -600,9 +611,12 @@ export class ShopStore {
       totalTaxSet: bag(t.originalTax),
       currentTotalTaxSet: bag(t.currentTax),
       totalShippingPriceSet: bag(o.shippingCents),
-      // The summary of the shipping lines (one here, untaxed, as in the REST shipping_lines).
+      // The summary of the shipping lines (one here, as in the REST shipping_lines).
       shippingLine: o.shippingCents > 0n
-        ? { __typename: 'ShippingLine', title: 'Standard', code: 'Standard', source: 'shopify', originalPriceSet: bag(o.shippingCents), discountedPriceSet: bag(o.shippingCents), taxLines: [] }
+        ? {
+            __typename: 'ShippingLine', title: 'Standard', code: 'Standard', source: 'shopify', originalPriceSet: bag(o.shippingCents), discountedPriceSet: bag(o.shippingCents),
+            taxLines: o.shippingTaxCents > 0n ? [{ __typename: 'TaxLine', title: 'Tax', rate: shippingTaxRate(o), priceSet: bag(o.shippingTaxCents) }] : [],
+          }
         : null,
       totalDiscountsSet: bag(t.originalDiscounts),
       currentTotalDiscountsSet: bag(t.currentDiscounts),
@@ -671,10 +685,9 @@ export class ShopStore {
             lineItem: { __typename: 'LineItem', id: gid('LineItem', l.lineItemId), sku: this.line(o, l.lineItemId).sku || null },
           })),
         ),
-        // Shipping is untaxed here: its refund carries no tax.
         refundShippingLines: connection(
           r.shippingCents > 0n
-            ? [{ __typename: 'RefundShippingLine', id: gid('RefundShippingLine', r.id + 1), subtotalAmountSet: bag(r.shippingCents), taxAmountSet: bag(0n) }]
+            ? [{ __typename: 'RefundShippingLine', id: gid('RefundShippingLine', r.id + 1), subtotalAmountSet: bag(r.shippingCents), taxAmountSet: bag(r.shippingTaxCents) }]
             : [],
         ),
       })),
@@ -757,6 +770,11 @@ function taxOf(cents: bigint, rate: number): bigint {
   return BigInt(Math.round(Number(cents) * rate));
 }
 
+/** The rate the shipping's tax stands for (its tax line's `rate`), to four decimals. */
+function shippingTaxRate(o: Order): number {
+  return o.shippingCents > 0n ? Math.round((Number(o.shippingTaxCents) / Number(o.shippingCents)) * 10_000) / 10_000 : 0;
+}
+
 /** Units on the order after edits, refunded ones included: what the line's figures stand for before refunds. */
 function editedQuantity(o: Order, l: Line): number {
   return l.currentQuantity + o.refunds.flatMap((r) => r.lines).reduce((s, rl) => (rl.lineItemId === l.id ? s + rl.quantity : s), 0);
@@ -786,10 +804,12 @@ function totals(o: Order) {
   const lineItemsPrice = sum((l) => l.priceCents * BigInt(l.quantity));
   const originalDiscounts = sum((l) => l.discountCents);
   const originalSubtotal = lineItemsPrice - originalDiscounts;
-  const originalTax = sum((l) => lineTaxOf(l, l.quantity));
+  // Shopify's tax totals include the shipping's.
+  const originalTax = sum((l) => lineTaxOf(l, l.quantity)) + o.shippingTaxCents;
   const currentDiscounts = sum((l) => discountOf(l, editedQuantity(o, l))) - refunded((rl) => rl.discount);
   const currentSubtotal = sum((l) => l.priceCents * BigInt(editedQuantity(o, l)) - discountOf(l, editedQuantity(o, l))) - refunded((rl) => rl.subtotal);
-  const currentTax = sum((l) => lineTaxOf(l, editedQuantity(o, l))) - refunded((rl) => rl.tax);
+  const refundedShippingTax = o.refunds.reduce((s, r) => s + r.shippingTaxCents, 0n);
+  const currentTax = sum((l) => lineTaxOf(l, editedQuantity(o, l))) - refunded((rl) => rl.tax) + o.shippingTaxCents - refundedShippingTax;
   const refundedShipping = o.refunds.reduce((s, r) => s + r.shippingCents, 0n);
   const extraTax = o.taxesIncluded ? 0n : 1n;
   return {

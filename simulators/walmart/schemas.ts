@@ -134,6 +134,8 @@ export const AdminOrderInput = z.object({
         unitPrice: Decimal,
         unitTax: Decimal.optional(),
         shipping: Decimal.optional(),
+        /** Tax on the line's SHIPPING charge (once per line, like the charge). */
+        shippingTax: Decimal.optional(),
         productName: z.string().optional(),
       }),
     )

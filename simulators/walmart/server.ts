@@ -291,7 +291,7 @@ export async function buildServer(options: WalmartSimulatorOptions) {
       const first = l.refunds.refund[0]!;
       const reason = first.refundCharges.refundCharge[0]!.refundReason;
       if (l.isFullRefund) {
-        // The whole line: item price and tax for every unit not cancelled, plus its shipping.
+        // The whole line: item price and tax for every unit not cancelled, plus its shipping and the shipping's tax.
         const line = order.lines.find((x) => x.lineNumber === l.lineNumber);
         if (!line) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${l.lineNumber} does not exist on PO ${order.purchaseOrderId}`, 'lineNumber');
         if (line.refunds.length > 0) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${l.lineNumber} was already refunded in part`, 'isFullRefund');
@@ -299,7 +299,7 @@ export async function buildServer(options: WalmartSimulatorOptions) {
         const times = (amount: string) => fromCents(cents(amount) * BigInt(units));
         return [
           { lineNumber: l.lineNumber, amount: times(line.unitPrice), ...(line.unitTax ? { tax: times(line.unitTax) } : {}), chargeType: 'PRODUCT', reason, comments: first.refundComments, quantity: countOf(line, 'Shipped') + countOf(line, 'Delivered') },
-          ...(line.shipping ? [{ lineNumber: l.lineNumber, amount: line.shipping, chargeType: 'SHIPPING' as const, reason, comments: first.refundComments }] : []),
+          ...(line.shipping ? [{ lineNumber: l.lineNumber, amount: line.shipping, ...(line.shippingTax ? { tax: line.shippingTax } : {}), chargeType: 'SHIPPING' as const, reason, comments: first.refundComments }] : []),
         ];
       }
       return l.refunds.refund.flatMap((r) =>

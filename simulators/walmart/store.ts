@@ -59,7 +59,9 @@ export interface SimLine {
   /** Per-unit item price and per-unit tax (decimal strings). */
   unitPrice: string;
   unitTax?: string;
+  /** The line's shipping charge and its tax (not per unit). */
   shipping?: string;
+  shippingTax?: string;
   statuses: StatusEntry[];
   refunds: SimRefund[];
   statusDate: number;
@@ -161,7 +163,7 @@ export class WalmartStore {
   }
 
   createOrder(input: {
-    lines: { sku: string; quantity: number; unitPrice: string; unitTax?: string; shipping?: string; productName?: string }[];
+    lines: { sku: string; quantity: number; unitPrice: string; unitTax?: string; shipping?: string; shippingTax?: string; productName?: string }[];
     currency: string;
     shipNodeType: SimOrder['shipNodeType'];
     address?: Partial<SimAddress>;
@@ -198,6 +200,7 @@ export class WalmartStore {
         unitPrice: l.unitPrice,
         unitTax: l.unitTax,
         shipping: l.shipping,
+        shippingTax: l.shippingTax,
         statuses: [{ status: 'Created', quantity: l.quantity }],
         refunds: [],
         statusDate: orderDate,
@@ -319,7 +322,7 @@ export class WalmartStore {
     }
     for (const [lineNumber, sum] of asked) {
       const line = this.line(order, lineNumber);
-      const charged = (cents(line.unitPrice) + cents(line.unitTax ?? '0')) * BigInt(line.quantity - countOf(line, 'Cancelled')) + cents(line.shipping ?? '0');
+      const charged = (cents(line.unitPrice) + cents(line.unitTax ?? '0')) * BigInt(line.quantity - countOf(line, 'Cancelled')) + cents(line.shipping ?? '0') + cents(line.shippingTax ?? '0');
       const done = line.refunds.reduce((n, r) => n + cents(positive(r.amount)) + cents(positive(r.tax ?? '0')), 0n);
       if (done + sum.cents > charged) throw new SimError(400, 'INVALID_REQUEST_CONTENT.GMP_ORDER_API', `line ${lineNumber}: refund exceeds what was charged`, 'chargeAmount');
       const out = countOf(line, 'Shipped') + countOf(line, 'Delivered');

@@ -45,7 +45,14 @@ function line(l: SimLine, currency: string) {
       ...(l.unitTax ? { tax: { taxName: 'Tax1', taxAmount: money(l.unitTax) } } : {}),
     },
   ];
-  if (l.shipping) charges.push({ chargeType: 'SHIPPING', chargeName: 'Shipping', chargeAmount: money(l.shipping) });
+  if (l.shipping) {
+    charges.push({
+      chargeType: 'SHIPPING',
+      chargeName: 'Shipping',
+      chargeAmount: money(l.shipping),
+      ...(l.shippingTax ? { tax: { taxName: 'Tax1', taxAmount: money(l.shippingTax) } } : {}),
+    });
+  }
   const last = l.refunds.at(-1);
   return {
     lineNumber: l.lineNumber,
@@ -83,7 +90,7 @@ function line(l: SimLine, currency: string) {
 export function orderRecord(o: SimOrder) {
   const total = o.lines.reduce((sum, l) => {
     const unit = cents(l.unitPrice) + (l.unitTax ? cents(l.unitTax) : 0n);
-    return sum + unit * BigInt(l.quantity) + (l.shipping ? cents(l.shipping) : 0n);
+    return sum + unit * BigInt(l.quantity) + (l.shipping ? cents(l.shipping) + (l.shippingTax ? cents(l.shippingTax) : 0n) : 0n);
   }, 0n);
   return {
     purchaseOrderId: o.purchaseOrderId,

@@ -37,6 +37,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       status: input.status,
       currency: input.currency,
       shippingCents: input.shippingTotal === undefined ? undefined : parseCents(input.shippingTotal),
+      shippingTaxCents: input.shippingTax === undefined ? undefined : parseCents(input.shippingTax),
       billing: input.billing,
       shipping: input.shipping,
       customerNote: input.customerNote,

@@ -90,6 +90,8 @@ export const AdminOrderCreate = z.object({
   status: z.enum(['pending', 'processing', 'on-hold']).optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   shippingTotal: Amount.optional(),
+  /** Tax on the shipping (shipping_tax; WooCommerce's shipping costs are always before tax). */
+  shippingTax: Amount.optional(),
   billing: AddressPatch.optional(),
   shipping: AddressPatch.optional(),
   customerNote: z.string().optional(),

@@ -23,8 +23,14 @@ function links(ctx: SerializeContext, path: string, collection: string): Record<
 export function orderJson(ctx: SerializeContext, order: SimOrder): Record<string, unknown> {
   const total = ctx.store.totalCents(order);
   const zero = centsToString(0);
+  const shippingTax = centsToString(order.shippingTaxCents);
+  // One tax rate (id 1) when the shipping is taxed: the shipping line's taxes and the order's tax_lines name it.
+  const taxed = order.shippingTaxCents !== 0;
   const shippingLine = order.shippingCents
-    ? [{ id: order.id * 10, method_title: 'Flat rate', method_id: 'flat_rate', instance_id: '1', total: centsToString(order.shippingCents), total_tax: zero, taxes: [], meta_data: [] }]
+    ? [{
+        id: order.id * 10, method_title: 'Flat rate', method_id: 'flat_rate', instance_id: '1', total: centsToString(order.shippingCents), total_tax: shippingTax,
+        taxes: taxed ? [{ id: 1, total: shippingTax, subtotal: '' }] : [], meta_data: [],
+      }]
     : [];
   return {
     id: order.id,
@@ -38,10 +44,10 @@ export function orderJson(ctx: SerializeContext, order: SimOrder): Record<string
     discount_total: zero,
     discount_tax: zero,
     shipping_total: centsToString(order.shippingCents),
-    shipping_tax: zero,
+    shipping_tax: shippingTax,
     cart_tax: zero,
     total: centsToString(total),
-    total_tax: zero,
+    total_tax: shippingTax,
     customer_id: 0,
     order_key: order.orderKey,
     billing: { ...order.billing, email: order.billing.email ?? '' },
@@ -77,7 +83,9 @@ export function orderJson(ctx: SerializeContext, order: SimOrder): Record<string
       image: { id: '', src: '' },
       parent_name: null,
     })),
-    tax_lines: [],
+    tax_lines: taxed
+      ? [{ id: order.id * 10 + 1, rate_code: 'US-TAX-1', rate_id: 1, label: 'Tax', compound: false, tax_total: zero, shipping_tax_total: shippingTax, meta_data: [] }]
+      : [],
     shipping_lines: shippingLine,
     fee_lines: [],
     coupon_lines: [],

@@ -72,6 +72,7 @@ export interface SimOrder {
   paidMs: number | null;
   completedMs: number | null;
   shippingCents: number;
+  shippingTaxCents: number;
   billing: SimAddress;
   shipping: SimAddress;
   lines: SimLine[];
@@ -111,6 +112,7 @@ export interface NewOrder {
   status?: OrderStatus;
   currency?: string;
   shippingCents?: number;
+  shippingTaxCents?: number;
   billing?: Partial<SimAddress>;
   shipping?: Partial<SimAddress>;
   customerNote?: string;
@@ -240,6 +242,7 @@ export class ShopStore {
       paidMs: null,
       completedMs: null,
       shippingCents: input.shippingCents ?? 0,
+      shippingTaxCents: input.shippingTaxCents ?? 0,
       billing: { ...DEFAULT_BILLING, ...input.billing },
       shipping: { ...DEFAULT_BILLING, email: undefined, ...input.shipping },
       lines,
@@ -284,7 +287,7 @@ export class ShopStore {
   }
 
   totalCents(order: SimOrder): number {
-    return order.lines.reduce((sum, l) => sum + l.totalCents, 0) + order.shippingCents;
+    return order.lines.reduce((sum, l) => sum + l.totalCents, 0) + order.shippingCents + order.shippingTaxCents;
   }
 
   refundedCents(order: SimOrder): number {

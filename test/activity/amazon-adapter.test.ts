@@ -58,6 +58,13 @@ describe('Amazon adapter against the SP-API simulator', () => {
     expect(paid.updatedAt > pending.updatedAt).toBe(true);
   });
 
+  it('reads the tax on the shipping (ShippingTax) apart from the shipping, inside OrderTotal', async () => {
+    const id = await sim.admin.createOrder({ lines: [{ sku: SKUS[3]!, quantity: 2, unitPrice: '5.00' }], shippingPrice: '4.00', shippingTax: '0.32', ageMs: AGED });
+    const order = await adapter.getOrder({ externalId: id });
+    expect(order).toMatchObject({ taxesIncluded: false, shippingTotal: { amount: '4.00', currency: 'USD' }, shippingTax: { amount: '0.32', currency: 'USD' } });
+    expect(order.total).toEqual({ amount: '14.32', currency: 'USD' });
+  });
+
   it('follows getOrderItems NextToken pages for orders with many lines', async () => {
     const lines = SKUS.slice(0, 5).map((sku, i) => ({ sku, quantity: i + 1, unitPrice: '2.00' }));
     const id = await sim.admin.createOrder({ lines, ageMs: AGED });

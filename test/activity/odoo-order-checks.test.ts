@@ -107,16 +107,41 @@ describe.each([16, 17, 18, 19] as const)('Odoo %i order activities: address edit
   });
 
   /** 2 mugs at 12.50 with 2.00 tax on top (prices exclude tax) and 5.00 shipping: lines + shipping + tax = 32.00. */
-  function taxExclusive(prefix: string, total: string) {
+  function taxExclusive(prefix: string, total: string, shippingTax?: string) {
     const key = orderKey(prefix);
     const order = sampleOrder(key, {
       lines: [{ lineId: 'L1', sku: 'MUG-WHITE', title: 'Mug White', quantity: 2, unitPrice: money('12.50', 'USD'), tax: money('2.00', 'USD') }],
       shippingTotal: money('5.00', 'USD'),
+      ...(shippingTax ? { shippingTax: money(shippingTax, 'USD') } : {}),
       total: money(total, 'USD'),
       taxesIncluded: false,
     });
     return { key, order };
   }
+
+  it('a channel that also taxes the shipping passes: Odoo gets lines and shipping, the shipping tax is left out like the line tax', async () => {
+    // 25.00 + 2.00 line tax + 5.00 shipping + 0.40 shipping tax = 32.40 on the channel; 30.00 in Odoo.
+    const taxed = taxExclusive('SHIPTAX', '32.40', '0.40');
+    const { saleOrderId } = await imported(taxed.key, taxed.order);
+    expect((await view(taxed.key)).amountTotal).toBe(30);
+    // An edit (a third mug, 12.50 + 1.00 tax more on the channel) is compared the same way.
+    const lines = taxed.order.lines.map((l) => ({ ...l, quantity: 3, tax: money('3.00', 'USD') }));
+    await run(activities.updateSaleOrder, { key: taxed.key, saleOrderId, order: { ...taxed.order, lines, total: money('45.90', 'USD') } });
+    expect((await view(taxed.key)).amountTotal).toBeCloseTo(42.5, 2);
+
+    // Without the shipping tax on the order the same total is 0.40 over (the false TaxMismatch this fixes).
+    const untold = taxExclusive('SHIPTAXNO', '32.40');
+    const customer = await run(activities.ensureCustomer, untold);
+    const mismatch = await failure(run(activities.ensureSaleOrder, { ...untold, customer }), FAILURE.taxMismatch);
+    expect(mismatch.message).toContain('a difference of -0.40 USD');
+
+    // A real gap still stops it, and the message names the shipping tax left out.
+    const off = taxExclusive('SHIPTAXOFF', '33.40', '0.40');
+    const offCustomer = await run(activities.ensureCustomer, off);
+    const offMismatch = await failure(run(activities.ensureSaleOrder, { ...off, customer: offCustomer }), FAILURE.taxMismatch);
+    expect(offMismatch.message).toContain('2.00 USD of it line tax and 0.40 USD shipping tax that Odoo is not given (prices exclude tax), so Odoo should total 31.00 USD');
+    expect(offMismatch.message).toContain('a difference of -1.00 USD');
+  });
 
   it('a channel total that disagrees with its lines, shipping and tax beyond the tolerance is a TaxMismatch; within it passes', async () => {
     const agreeing = taxExclusive('TAXOK', '32.00');

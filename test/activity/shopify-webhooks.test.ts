@@ -168,6 +168,36 @@ describe('Shopify webhooks: verify and parse', () => {
     expect(await totals(edited.externalId, edited.id, ['3.00', '0.45'])).toEqual(['42.95', '42.95', '42.95']);
   });
 
+  it('taxed shipping: every read carries the shipping tax apart, passes the check, and a refund of the shipping gives its tax back', async () => {
+    // 3 x 10.00 and 2 x 4.50 at 10% tax, shipping 5.00 with 0.40 tax: 39.00 + 3.90 + 5.00 + 0.40 = 48.30.
+    // A shop of its own: its reads do not share the GraphQL cost bucket with the other tests'.
+    const own = await startShopifySimulator({ webhookSecret: SECRET, products: [{ sku: 'HOOK-A', price: '10.00', stock: 50 }, { sku: 'HOOK-B', price: '4.50', stock: 50 }] });
+    const on = { sim: own, adapter: adapterFor(own) };
+    try {
+      const lines = [{ sku: 'HOOK-A', quantity: 3, price: '10.00', taxRate: 0.1 }, { sku: 'HOOK-B', quantity: 2, price: '4.50', taxRate: 0.1 }];
+      const created = own.admin.createOrder({ lines, shippingPrice: '5.00', shippingTax: '0.40' });
+      expect(own.admin.order(created.id)).toMatchObject({ total_price: '48.30', total_tax: '4.30', shipping_lines: [{ tax_lines: [{ price: '0.40' }] }] });
+      const check = async (current: string, lineTaxes: string[]) => {
+        for (const o of await reads(created.externalId, created.id, on)) {
+          expect(o).toMatchObject({ total: { amount: current }, shippingTotal: { amount: '5.00' }, shippingTax: { amount: '0.40', currency: 'USD' } });
+          expect(o.lines.map((l) => l.tax?.amount)).toEqual(lineTaxes);
+          // Was: 0.40 apart from what Odoo totals (lines and shipping, no tax), a TaxMismatch.
+          expect(checkTotals(o)).toMatchObject({ within: true, difference: { amount: '0.00' } });
+        }
+      };
+      await check('48.30', ['3.00', '0.90']);
+      // Edited (HOOK-B 2 -> 1): 42.95 + 0.40.
+      own.admin.editQuantities(created.id, { lines: [{ lineItemId: created.lineItemIds[1]!, quantity: 1 }] });
+      await check('43.35', ['3.00', '0.45']);
+      // 1 unit of HOOK-A with its tax and the shipping with its tax: 10.00 + 1.00 + 5.00 + 0.40.
+      own.admin.refund(created.id, { lines: [{ lineItemId: created.lineItemIds[0]!, quantity: 1 }], refundShipping: true });
+      expect(own.admin.order(created.id)).toMatchObject({ current_total_price: '26.95', current_total_tax: '2.45', refunds: [{ transactions: [{ amount: '16.40' }] }] });
+      await check('43.35', ['3.00', '0.45']);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("edited lines with discounts and tax that rounds: every read carries what Shopify's totals imply, and Odoo's total matches", async () => {
     // At 8.25%: 2 x 1.01 (tax 0.17) and 2 x 1.15 (tax 0.19), both edited to 1, where Shopify works the tax out
     // again (0.08 and 0.09, where halving gives 0.085 and 0.095); and 4 x 10.00 with 2.00 off (tax on 38.00:

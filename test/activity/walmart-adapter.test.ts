@@ -57,6 +57,19 @@ describe('walmart adapter', () => {
     expect(order.customer.email).toMatch(/@relay\.walmart\.com$/);
   });
 
+  it('reads the SHIPPING charge\'s tax as the shipping tax, once per line; a refund of the shipping gives it back', async () => {
+    const { purchaseOrderId: po } = await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 2, unitPrice: '5.00', unitTax: '0.40', shipping: '4.00', shippingTax: '0.32' }] });
+    const order = await adapter.getOrder({ externalId: po });
+    expect(order.lines[0]).toMatchObject({ quantity: 2, tax: { amount: '0.80', currency: 'USD' } });
+    expect(order).toMatchObject({ shippingTotal: { amount: '4.00', currency: 'USD' }, shippingTax: { amount: '0.32', currency: 'USD' } });
+    // 2 x (5.00 + 0.40) + 4.00 + 0.32
+    expect(order.total).toEqual({ amount: '15.12', currency: 'USD' });
+    await adapter.confirmShipment({ externalId: po, shipmentId: 'st-1', carrier: 'UPS', trackingNumber: '1ZSHIPTAX', lines: [{ lineId: '1', quantity: 2 }] });
+    await sim.admin.refundOrder(po, { lines: [{ lineNumber: '1', amount: '4.00', tax: '0.32', chargeType: 'SHIPPING', reason: 'IncorrectShippingPrice' }] });
+    const refunded = await adapter.getOrder({ externalId: po });
+    expect(refunded.refunds?.map((r) => [r.lines.map((l) => [l.lineId, l.quantity, l.amount.amount]), r.total.amount])).toEqual([[[['1', 0, '4.32']], '4.32']]);
+  });
+
   it('acknowledges new orders; shipping an unacknowledged order acknowledges it first', async () => {
     const { purchaseOrderId } = await sim.admin.createOrder({ lines: [{ sku: 'A', quantity: 1, unitPrice: '5.00' }] });
     await adapter.acknowledgeOrder({ externalId: purchaseOrderId });

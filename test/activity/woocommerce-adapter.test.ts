@@ -35,6 +35,13 @@ describe('WooCommerce adapter', () => {
     expect(order).toMatchObject({ status: 'paid', name: `#${created.id}`, customer: { email: 'ada.buyer@example.com' }, shippingAddress: { countryCode: 'US' } });
   });
 
+  it('reads shipping_tax as the shipping tax, inside the total', async () => {
+    const created = await sim.admin.createOrder({ lines: [{ sku: 'WOO-MUG', quantity: 1, unitPrice: '10.00' }], shippingTotal: '5.00', shippingTax: '0.40', status: 'processing' });
+    expect(created).toMatchObject({ shipping_tax: '0.40', total_tax: '0.40', total: '15.40' });
+    const order = await adapter.getOrder({ externalId: String(created.id) });
+    expect(order).toMatchObject({ shippingTotal: { amount: '5.00', currency: 'USD' }, shippingTax: { amount: '0.40', currency: 'USD' }, total: { amount: '15.40', currency: 'USD' } });
+  });
+
   it('pushes variations through their parent batch and reports unknown and variable SKUs per item', async () => {
     const result = await adapter.pushStock({
       items: [

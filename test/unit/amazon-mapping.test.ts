@@ -1,6 +1,7 @@
 import { mapOrder, unitPriceFromLineTotal } from '../../activities/marketplaces/amazon/mapping';
 import { type AmazonOrder, type AmazonOrderItem } from '../../activities/marketplaces/amazon/schemas';
 import { parseNotification } from '../../activities/marketplaces/amazon/webhook';
+import { compareTotals } from '../../activities/odoo/totals';
 import { CanonicalOrder, numericPackageReference } from '../../domain';
 
 describe('unitPriceFromLineTotal (ItemPrice is the line total)', () => {
@@ -38,6 +39,8 @@ const item: AmazonOrderItem = {
   ItemTax: { CurrencyCode: 'EUR', Amount: '3.51' },
 };
 
+const usd2 = (amount: string) => ({ amount, currency: 'USD' });
+
 describe('mapOrder', () => {
   it('maps an EU order without PII: no shippable address, VAT-inclusive prices, merchant fulfilled', () => {
     const order = CanonicalOrder.parse(mapOrder({ account: 'amazon-de', order: baseOrder, items: [item], marketplaceId: 'A1PA6795UKMFR9' }));
@@ -53,6 +56,35 @@ describe('mapOrder', () => {
     const order = mapOrder({ account: 'amazon-de', order: { ...rest, OrderStatus: 'Pending' }, items: [pendingItem], marketplaceId: 'A1PA6795UKMFR9' });
     expect(order).toMatchObject({ status: 'pending_payment', currency: 'EUR', total: { amount: '0.00', currency: 'EUR' } });
     expect(order.lines[0]!.unitPrice).toEqual({ amount: '0.00', currency: 'EUR' });
+  });
+
+  it('carries the tax on the shipping, net of the shipping discount\'s tax, apart from the line tax (US: prices exclude tax)', () => {
+    const usd = (Amount: string) => ({ CurrencyCode: 'USD', Amount });
+    const us: AmazonOrder = { ...baseOrder, MarketplaceId: 'ATVPDKIKX0DER', OrderTotal: usd('28.92') };
+    const items: AmazonOrderItem[] = [
+      { ...item, ItemPrice: usd('21.98'), ItemTax: usd('1.98'), ShippingPrice: usd('5.00'), ShippingTax: usd('0.45'), ShippingDiscount: usd('1.00'), ShippingDiscountTax: usd('0.09') },
+      { ...item, OrderItemId: '2', QuantityOrdered: 1, ItemPrice: usd('0.50'), ItemTax: usd('0.05'), ShippingPrice: usd('0.00'), ShippingTax: usd('0.05') },
+    ];
+    const order = CanonicalOrder.parse(mapOrder({ account: 'amazon-us', order: us, items, marketplaceId: 'ATVPDKIKX0DER' }));
+    expect(order).toMatchObject({ taxesIncluded: false, shippingTotal: usd2('4.00'), shippingTax: usd2('0.41') });
+    expect(order.lines.map((l) => l.tax)).toEqual([usd2('1.98'), usd2('0.05')]);
+    // What Odoo gets (goods 22.48 + shipping 4.00) is what the channel's total comes to without the taxes.
+    expect(compareTotals({ odoo: usd2('26.48'), order, tolerance: '0' }).within).toBe(true);
+    // Zero or absent shipping tax leaves the field out.
+    expect(mapOrder({ account: 'a', order: baseOrder, items: [{ ...item, ShippingTax: { CurrencyCode: 'EUR', Amount: '0.00' } }], marketplaceId: 'x' }).shippingTax).toBeUndefined();
+    expect(mapOrder({ account: 'a', order: baseOrder, items: [item], marketplaceId: 'x' }).shippingTax).toBeUndefined();
+  });
+
+  it('takes the promotion discount\'s tax off the line tax, as OrderTotal does (US: prices exclude tax)', () => {
+    const usd = (Amount: string) => ({ CurrencyCode: 'USD', Amount });
+    const us: AmazonOrder = { ...baseOrder, MarketplaceId: 'ATVPDKIKX0DER', OrderTotal: usd('19.62') };
+    const items: AmazonOrderItem[] = [
+      { ...item, QuantityOrdered: 1, ItemPrice: usd('20.00'), ItemTax: usd('1.80'), PromotionDiscount: usd('2.00'), PromotionDiscountTax: usd('0.18'), ShippingPrice: usd('0.00'), ShippingTax: usd('0.00') },
+    ];
+    const order = CanonicalOrder.parse(mapOrder({ account: 'amazon-us', order: us, items, marketplaceId: 'ATVPDKIKX0DER' }));
+    expect(order.lines[0]).toMatchObject({ discount: usd2('2.00'), tax: usd2('1.62') });
+    // Odoo gets 20.00 less the 2.00 discount.
+    expect(compareTotals({ odoo: usd2('18.00'), order, tolerance: '0' }).within).toBe(true);
   });
 
   it('marks FBA orders as fulfilled by the channel', () => {

@@ -26,6 +26,33 @@ describe('order totals: Odoo against the channel', () => {
     expect(compared).toEqual({ expected: money('1.20', 'USD'), taxLeftOut: money('0.03', 'USD'), difference: money('0.00', 'USD'), within: true });
   });
 
+  it('leaves out the shipping tax too when prices exclude tax (a taxed shipping line is not a mismatch)', () => {
+    // 0.30 + 0.20 + 0.70 = 1.20 to Odoo; the channel adds 0.03 line tax and 0.07 tax on the shipping: 1.30.
+    const taxedShipping = order({ shippingTax: money('0.07', 'USD'), total: money('1.30', 'USD') });
+    const compared = compareTotals({ odoo: money('1.20', 'USD'), order: taxedShipping, tolerance: '0' });
+    expect(compared).toEqual({
+      expected: money('1.20', 'USD'),
+      taxLeftOut: money('0.03', 'USD'),
+      shippingTaxLeftOut: money('0.07', 'USD'),
+      difference: money('0.00', 'USD'),
+      within: true,
+    });
+    // Shipping tax alone (untaxed goods).
+    const untaxedLines = order({ lines: order({}).lines.map(({ tax: _tax, ...l }) => l), shippingTax: money('0.07', 'USD'), total: money('1.27', 'USD') });
+    expect(compareTotals({ odoo: money('1.20', 'USD'), order: untaxedLines, tolerance: '0' })).toEqual({
+      expected: money('1.20', 'USD'),
+      shippingTaxLeftOut: money('0.07', 'USD'),
+      difference: money('0.00', 'USD'),
+      within: true,
+    });
+  });
+
+  it('keeps the shipping tax in the total when prices include tax (it is inside the shipping price)', () => {
+    const inclusive = order({ taxesIncluded: true, shippingTax: money('0.07', 'USD'), total: money('1.20', 'USD') });
+    const compared = compareTotals({ odoo: money('1.20', 'USD'), order: inclusive, tolerance: '0' });
+    expect(compared).toEqual({ expected: money('1.20', 'USD'), difference: money('0.00', 'USD'), within: true });
+  });
+
   it('takes the whole total when prices include tax', () => {
     const compared = compareTotals({ odoo: money('1.20', 'USD'), order: order({ taxesIncluded: true }), tolerance: '0.01' });
     expect(compared).toMatchObject({ expected: money('1.23', 'USD'), difference: money('-0.03', 'USD'), within: false });
@@ -62,5 +89,18 @@ describe('order totals: Odoo against the channel', () => {
       "sale order S00002 totals 1.20 USD in Odoo but the channel's order #1 totals 1.50 USD, 0.03 USD of it line tax that Odoo is not given " +
         '(prices exclude tax), so Odoo should total 1.47 USD: a difference of -0.27 USD, more than the tolerance of 0.01 USD; correct the sale order in Odoo, then retry',
     );
+  });
+
+  it('names the shipping tax left out, with the line tax or alone', () => {
+    const both = order({ shippingTax: money('0.07', 'USD'), total: money('1.50', 'USD') });
+    const compared = compareTotals({ odoo: money('1.20', 'USD'), order: both, tolerance: '0.01' });
+    expect(totalMismatchMessage('S00003', money('1.20', 'USD'), both, compared, '0.01')).toBe(
+      "sale order S00003 totals 1.20 USD in Odoo but the channel's order #1 totals 1.50 USD, 0.03 USD of it line tax and 0.07 USD shipping tax " +
+        'that Odoo is not given (prices exclude tax), so Odoo should total 1.40 USD: a difference of -0.20 USD, more than the tolerance of 0.01 USD; ' +
+        'correct the sale order in Odoo, then retry',
+    );
+    const alone = order({ lines: order({}).lines.map(({ tax: _tax, ...l }) => l), shippingTax: money('0.07', 'USD'), total: money('1.50', 'USD') });
+    const message = totalMismatchMessage('S00004', money('1.20', 'USD'), alone, compareTotals({ odoo: money('1.20', 'USD'), order: alone, tolerance: '0.01' }), '0.01');
+    expect(message).toContain('totals 1.50 USD, 0.07 USD of it shipping tax that Odoo is not given (prices exclude tax), so Odoo should total 1.43 USD');
   });
 });

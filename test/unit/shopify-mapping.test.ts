@@ -308,6 +308,52 @@ describe('Shopify value parsing', () => {
   });
 });
 
+describe('Shopify shipping tax (shipping_lines[].tax_lines, shippingLine.taxLines)', () => {
+  // 2 x 5.00 with 1.00 tax, shipping 5.00 with 0.25 state and 0.16 county tax, prices excluding tax: 16.41.
+  const usd = (amount: string) => ({ shopMoney: { amount, currencyCode: 'USD' } });
+  const rest = (shippingTaxes: string[], taxesIncluded = false) =>
+    orderFromRest(RestOrder.parse({
+      id: 9, name: '#1009', created_at: '2026-03-01T10:00:00-05:00', updated_at: '2026-03-01T12:00:00-05:00', financial_status: 'paid', currency: 'USD',
+      total_price: '16.41', current_total_price: '16.41', current_total_tax: '1.41', taxes_included: taxesIncluded,
+      total_shipping_price_set: { shop_money: { amount: '5.00', currency_code: 'USD' } },
+      shipping_lines: [{ price: '5.00', tax_lines: shippingTaxes.map((price) => ({ price })) }],
+      line_items: [{ id: 1, sku: 'SKU-1', title: 'Item 1', quantity: 2, current_quantity: 2, price: '5.00', tax_lines: [{ price: '1.00' }] }],
+    }), 'shop');
+  const gql = (shippingTaxes: string[]) => {
+    const order = GqlOrder.parse({
+      id: 'gid://shopify/Order/9', legacyResourceId: '9', name: '#1009', email: null,
+      createdAt: '2026-03-01T10:00:00Z', updatedAt: '2026-03-01T11:00:00Z', cancelledAt: null, cancelReason: null,
+      displayFinancialStatus: 'PAID', displayFulfillmentStatus: 'UNFULFILLED', currencyCode: 'USD', taxesIncluded: false, test: false,
+      totalPriceSet: usd('16.41'), currentTotalPriceSet: usd('16.41'), totalRefundedSet: usd('0.00'), totalShippingPriceSet: usd('5.00'), currentTotalTaxSet: usd('1.41'),
+      shippingLine: { taxLines: shippingTaxes.map((t) => ({ priceSet: usd(t) })) },
+      customer: null, shippingAddress: null, billingAddress: null,
+      lineItems: {
+        pageInfo: { hasNextPage: false, endCursor: null },
+        nodes: [{ id: 'gid://shopify/LineItem/1', sku: 'SKU-1', name: 'Item 1', quantity: 2, currentQuantity: 2, variant: null, originalUnitPriceSet: usd('5.00'), totalDiscountSet: usd('0.00'), taxLines: [{ priceSet: usd('1.00') }] }],
+      },
+    });
+    return orderFromGraphql(order, order.lineItems.nodes, 'shop');
+  };
+
+  it('carries the shipping\'s tax lines as the shipping tax, and Odoo\'s total (lines + shipping) passes the check', () => {
+    for (const order of [rest(['0.25', '0.16']), gql(['0.25', '0.16'])]) {
+      expect(order).toMatchObject({ shippingTotal: { amount: '5.00' }, shippingTax: { amount: '0.41', currency: 'USD' }, total: { amount: '16.41' } });
+      expect(order.lines[0]!.tax).toEqual({ amount: '1.00', currency: 'USD' });
+      expect(odooTotal(order)).toEqual(money('15.00', 'USD'));
+      expect(checkTotals(order)).toMatchObject({ within: true, shippingTaxLeftOut: { amount: '0.41' }, difference: { amount: '0.00' } });
+    }
+  });
+
+  it('leaves the field out for untaxed shipping, and the check ignores it when prices include tax', () => {
+    expect(rest([]).shippingTax).toBeUndefined();
+    expect(rest(['0.00']).shippingTax).toBeUndefined();
+    expect(gql([]).shippingTax).toBeUndefined();
+    const inclusive = rest(['0.41'], true);
+    expect(inclusive.shippingTax).toEqual({ amount: '0.41', currency: 'USD' });
+    expect(compareTotals({ odoo: money('16.41', 'USD'), order: inclusive, tolerance: '0' }).within).toBe(true);
+  });
+});
+
 describe('simulator GraphQL pricing', () => {
   it('prices objects 1, connections 2 + first x item cost, mutations 10', () => {
     const query = parseOperation(`query Q($n: Int!) { # comment

@@ -9,6 +9,7 @@ import {
 } from '../../activities/marketplaces/walmart';
 import { toWalmartQueryDate } from '../../activities/marketplaces/walmart/mapping';
 import { WalmartOrder } from '../../activities/marketplaces/walmart/schemas';
+import { compareTotals } from '../../activities/odoo/totals';
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
 
@@ -101,6 +102,26 @@ describe('toCanonicalOrder', () => {
     ]);
     // 2 x 0.10 + 0.20 tax + 0.20 + 0.10 tax
     expect(o.total).toEqual({ amount: '0.70', currency: 'USD' });
+  });
+
+  it('keeps the SHIPPING charge\'s tax apart from the line tax, once per line like the shipping itself', () => {
+    const usd = (amount: number) => ({ currency: 'USD', amount });
+    const base = order().orderLines.orderLine[0]!;
+    const charges = {
+      charge: [
+        { chargeType: 'PRODUCT', chargeName: 'ItemPrice', chargeAmount: usd(10), tax: { taxName: 'Tax1', taxAmount: usd(0.8) } },
+        { chargeType: 'SHIPPING', chargeName: 'Shipping', chargeAmount: usd(5), tax: { taxName: 'Tax1', taxAmount: usd(0.4) } },
+      ],
+    };
+    const o = toCanonicalOrder(order({ lines: [{ ...base, charges }] }), 'wm');
+    expect(o.lines[0]).toMatchObject({ quantity: 2, unitPrice: { amount: '10.00' }, tax: { amount: '1.60', currency: 'USD' } });
+    expect(o).toMatchObject({ shippingTotal: { amount: '5.00', currency: 'USD' }, shippingTax: { amount: '0.40', currency: 'USD' }, taxesIncluded: false });
+    // 2 x (10.00 + 0.80 tax) + 5.00 shipping + 0.40 shipping tax
+    expect(o.total).toEqual({ amount: '27.00', currency: 'USD' });
+    // Odoo gets the goods and the shipping before tax: 25.00.
+    expect(compareTotals({ odoo: { amount: '25.00', currency: 'USD' }, order: o, tolerance: '0' }).within).toBe(true);
+    // An untaxed shipping charge leaves the field out.
+    expect(toCanonicalOrder(order(), 'wm').shippingTax).toBeUndefined();
   });
 
   it('calls an order cancelled when every unit is cancelled, refunded when refunds cover the charges', () => {

@@ -6,6 +6,7 @@ import {
   toCanonicalOrder,
 } from '../../activities/marketplaces/woocommerce/mapping';
 import { WooOrder } from '../../activities/marketplaces/woocommerce/schemas';
+import { compareTotals } from '../../activities/odoo/totals';
 import { parseWooWebhook, verifyWooWebhook } from '../../activities/marketplaces/woocommerce/webhook';
 import { type WebhookRequest } from '../../activities/marketplaces/types';
 import { CanonicalOrder, type ChannelEvent } from '../../domain';
@@ -91,6 +92,16 @@ describe('WooCommerce order -> CanonicalOrder', () => {
       discount: { amount: '3.00', currency: 'USD' },
       tax: { amount: '0.00', currency: 'USD' },
     });
+  });
+
+  it('carries shipping_tax as the shipping tax (absent when zero or not sent)', () => {
+    // 27.00 goods + 2.16 line tax + 5.00 shipping + 0.40 shipping tax.
+    const line = { id: 1, name: 'Mug', product_id: 10, variation_id: 0, quantity: 3, subtotal: '30.00', total: '27.00', total_tax: '2.16', sku: 'MUG', price: 9 };
+    const order = toCanonicalOrder({ account: 'shop-1', order: WooOrder.parse(wooOrderFixture({ line_items: [line], shipping_tax: '0.40', total: '34.56' })) });
+    expect(order).toMatchObject({ shippingTotal: { amount: '5.00', currency: 'USD' }, shippingTax: { amount: '0.40', currency: 'USD' }, taxesIncluded: false });
+    expect(compareTotals({ odoo: { amount: '32.00', currency: 'USD' }, order, tolerance: '0' }).within).toBe(true);
+    expect(toCanonicalOrder({ account: 'shop-1', order: WooOrder.parse(wooOrderFixture({ shipping_tax: '0.00' })) }).shippingTax).toBeUndefined();
+    expect(toCanonicalOrder({ account: 'shop-1', order: WooOrder.parse(wooOrderFixture()) }).shippingTax).toBeUndefined();
   });
 
   it('takes the numeric line price when there is no discount, without float noise', () => {

@@ -101,7 +101,10 @@ function mapAddress(order: AmazonOrder): Address | undefined {
 function mapLine(item: AmazonOrderItem, currency: string): OrderLine {
   const unitPrice = item.ItemPrice ? unitPriceFromLineTotal(item.ItemPrice, item.QuantityOrdered) : money('0', currency);
   const discount = toMoney(item.PromotionDiscount);
-  const tax = toMoney(item.ItemTax);
+  // The line is net of its promotion discount, so its tax is too (OrderTotal is).
+  const itemTax = toMoney(item.ItemTax);
+  const discountTax = toMoney(item.PromotionDiscountTax);
+  const tax = itemTax && discountTax ? addMoney(itemTax, negate(discountTax)) : itemTax;
   return {
     lineId: item.OrderItemId,
     sku: item.SellerSKU ?? item.ASIN,
@@ -185,6 +188,13 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
     const net = item.ShippingDiscount ? addMoney(toMoney(item.ShippingPrice)!, negate(toMoney(item.ShippingDiscount)!)) : toMoney(item.ShippingPrice)!;
     shipping = shipping ? addMoney(shipping, net) : net;
   }
+  // Net of the shipping discount's tax, as the shipping is net of the discount; OrderTotal includes it.
+  let shippingTax: Money | undefined;
+  for (const item of items) {
+    if (!item.ShippingTax) continue;
+    const net = item.ShippingDiscountTax ? addMoney(toMoney(item.ShippingTax)!, negate(toMoney(item.ShippingDiscountTax)!)) : toMoney(item.ShippingTax)!;
+    shippingTax = shippingTax ? addMoney(shippingTax, net) : net;
+  }
   const total = toMoney(order.OrderTotal) ?? money('0', currency);
   const address = mapAddress(order);
   const refunds = refundsFromEvents({ events: input.refundEvents ?? [], lines, currency });
@@ -202,6 +212,7 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
     ...(address ? { shippingAddress: address } : {}),
     lines,
     ...(shipping ? { shippingTotal: shipping } : {}),
+    ...(shippingTax && toScaled(shippingTax.amount, 6) !== 0n ? { shippingTax } : {}),
     total,
     taxesIncluded: !TAX_EXCLUSIVE_MARKETPLACES.has(marketplaceId),
     // Amazon writes whole seconds ("...:00Z") where its notifications carry milliseconds: one form for both.

@@ -73,8 +73,13 @@ export const AmazonOrderItem = z
     ItemPrice: AmazonMoney.optional(),
     ItemTax: AmazonMoney.optional(),
     ShippingPrice: AmazonMoney.optional(),
+    /** Tax on ShippingPrice; ShippingDiscountTax is the part of it the shipping discount takes back. */
+    ShippingTax: AmazonMoney.optional(),
     ShippingDiscount: AmazonMoney.optional(),
+    ShippingDiscountTax: AmazonMoney.optional(),
     PromotionDiscount: AmazonMoney.optional(),
+    /** The part of ItemTax the promotion discount takes back. */
+    PromotionDiscountTax: AmazonMoney.optional(),
   })
   .passthrough();
 export type AmazonOrderItem = z.infer<typeof AmazonOrderItem>;

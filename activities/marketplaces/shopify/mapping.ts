@@ -66,6 +66,8 @@ interface OrderFacts {
   currency: string;
   total: string | number;
   shipping?: string | number;
+  /** The tax lines of the shipping as charged (REST shipping_lines[].tax_lines, GraphQL shippingLine.taxLines). */
+  shippingTaxes: (string | number)[];
   taxesIncluded: boolean;
   test: boolean;
   customer?: { firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null } | null;
@@ -267,6 +269,8 @@ function canonical(facts: OrderFacts, account: string): CanonicalOrder {
     billingAddress: address(facts.billingAddress, customer.name),
     lines: linesOf(facts),
     shippingTotal: facts.shipping === undefined ? undefined : money(facts.shipping, facts.currency),
+    // As charged, like the total (which adds refunds back): absent when the shipping is untaxed.
+    shippingTax: nonZero(facts.shippingTaxes.reduce<Money>((sum, t) => addMoney(sum, money(t, facts.currency)), money('0', facts.currency))),
     total: money(facts.total, facts.currency),
     taxesIncluded: facts.taxesIncluded,
     createdAt: facts.createdAt,
@@ -339,6 +343,7 @@ export function orderFromRest(o: RestOrder, account: string): CanonicalOrder {
       total: restTotal(o).amount,
       lineTax: restEditedLineTax(o),
       shipping: o.total_shipping_price_set?.shop_money.amount,
+      shippingTaxes: o.shipping_lines.flatMap((s) => s.tax_lines.map((t) => t.price)),
       taxesIncluded: o.taxes_included,
       test: o.test,
       customer: o.customer ? { firstName: o.customer.first_name, lastName: o.customer.last_name, email: o.customer.email, phone: o.customer.phone } : null,
@@ -406,6 +411,7 @@ export function orderFromGraphql(
             })
           : undefined,
       shipping: o.totalShippingPriceSet.shopMoney.amount,
+      shippingTaxes: (o.shippingLine?.taxLines ?? []).map((t) => t.priceSet.shopMoney.amount),
       taxesIncluded: o.taxesIncluded,
       test: o.test,
       customer: o.customer,

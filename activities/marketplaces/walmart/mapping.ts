@@ -67,18 +67,28 @@ function zero(currency: string): Money {
   return money('0', currency);
 }
 
+/**
+ * The PRODUCT charge and its tax are per unit; the SHIPPING charge and its tax are the line's, like the shipping
+ * amount (so its tax is not multiplied by the quantity, and is kept apart from the line's tax: Odoo is not given it).
+ */
 function lineCharges(line: WalmartOrderLine, currency: string) {
   let unitPrice: Money | undefined;
   let unitTax = zero(currency);
   let shipping = zero(currency);
+  let shippingTax = zero(currency);
   for (const charge of line.charges.charge) {
     const amount = money(charge.chargeAmount.amount, charge.chargeAmount.currency);
+    const tax = charge.tax ? money(charge.tax.taxAmount.amount, charge.tax.taxAmount.currency) : undefined;
+    if (charge.chargeType === 'SHIPPING') {
+      shipping = addMoney(shipping, amount);
+      if (tax) shippingTax = addMoney(shippingTax, tax);
+      continue;
+    }
     if (charge.chargeType === 'PRODUCT') unitPrice = unitPrice ? addMoney(unitPrice, amount) : amount;
-    else if (charge.chargeType === 'SHIPPING') shipping = addMoney(shipping, amount);
-    if (charge.tax) unitTax = addMoney(unitTax, money(charge.tax.taxAmount.amount, charge.tax.taxAmount.currency));
+    if (tax) unitTax = addMoney(unitTax, tax);
   }
   if (!unitPrice) throw new ChannelError(`walmart: line ${line.lineNumber} has no PRODUCT charge`, 'protocol');
-  return { unitPrice, unitTax, shipping };
+  return { unitPrice, unitTax, shipping, shippingTax };
 }
 
 function orderStatus(order: WalmartOrder, refunded: Money, charged: Money): ChannelOrderStatus {
@@ -155,16 +165,19 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
   const currency = firstCharge?.chargeAmount.currency ?? order.orderSummary?.totalAmount.currencyUnit ?? 'USD';
   let total = zero(currency);
   let shippingTotal = zero(currency);
+  let shippingTax = zero(currency);
   let refunded = zero(currency);
   let latest = typeof order.orderDate === 'number' ? order.orderDate : Date.parse(walmartDateToIso(order.orderDate));
 
   const lines: OrderLine[] = order.orderLines.orderLine.map((line) => {
-    const { unitPrice, unitTax, shipping } = lineCharges(line, currency);
+    const charges = lineCharges(line, currency);
+    const { unitPrice, unitTax, shipping } = charges;
     // The line's quantity is what the buyer still gets: ordered minus cancelled.
     const quantity = Math.max(0, Number(line.orderLineQuantity.amount) - quantityIn(line, 'Cancelled'));
     const tax = multiplyMoney(unitTax, quantity);
-    total = addMoney(addMoney(addMoney(total, multiplyMoney(unitPrice, quantity)), tax), shipping);
+    total = addMoney(addMoney(addMoney(addMoney(total, multiplyMoney(unitPrice, quantity)), tax), shipping), charges.shippingTax);
     shippingTotal = addMoney(shippingTotal, shipping);
+    shippingTax = addMoney(shippingTax, charges.shippingTax);
     for (const r of line.refund?.refundCharges.refundCharge ?? []) {
       const amount = money(Math.abs(r.charge.chargeAmount.amount), r.charge.chargeAmount.currency);
       refunded = addMoney(refunded, amount);
@@ -209,6 +222,7 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     shippingAddress,
     lines,
     ...(toScaled(shippingTotal.amount, digits) !== 0n ? { shippingTotal } : {}),
+    ...(toScaled(shippingTax.amount, digits) !== 0n ? { shippingTax } : {}),
     total: { amount: fromScaled(toScaled(total.amount, digits), digits), currency },
     taxesIncluded: false,
     createdAt: walmartDateToIso(order.orderDate),

@@ -136,6 +136,7 @@ export function toCanonicalOrder(input: { account: string; order: WooOrder }): C
     billingAddress: addressOf(order.billing, customer.name),
     lines: order.line_items.map((l) => lineOf(l, order.currency)),
     shippingTotal: money(order.shipping_total, order.currency),
+    ...(order.shipping_tax !== undefined && toScaled(order.shipping_tax, 6) !== 0n ? { shippingTax: money(order.shipping_tax, order.currency) } : {}),
     total: money(order.total, order.currency),
     taxesIncluded: order.prices_include_tax,
     createdAt: gmtToIso(order.date_created_gmt),

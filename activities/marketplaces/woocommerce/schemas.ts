@@ -55,6 +55,8 @@ export const WooOrder = z.looseObject({
   date_modified_gmt: GmtDate,
   date_paid_gmt: GmtDate.nullish(),
   shipping_total: Amount,
+  /** Tax on the shipping lines (the sum of their total_tax); the order total includes it. */
+  shipping_tax: Amount.optional(),
   total: Amount,
   billing: WooAddress,
   shipping: WooAddress,
