@@ -94,6 +94,15 @@ describe('WooCommerce order -> CanonicalOrder', () => {
     });
   });
 
+  it('reads amounts as tax-exclusive in a shop that enters prices with tax (the REST amounts exclude it)', () => {
+    // A 20 % VAT shop: the mug is entered at 12.00 with tax; REST gives 10.00 + 2.00 tax per unit, shipping 5.00 + 1.00.
+    const line = { id: 1, name: 'Mug', product_id: 10, variation_id: 0, quantity: 1, subtotal: '10.00', total: '10.00', total_tax: '2.00', sku: 'MUG', price: 10 };
+    const order = toCanonicalOrder({ account: 'shop-1', order: WooOrder.parse(wooOrderFixture({ prices_include_tax: true, currency: 'EUR', line_items: [line], shipping_tax: '1.00', total: '18.00' })) });
+    expect(order).toMatchObject({ taxesIncluded: false, lines: [{ unitPrice: { amount: '10.00', currency: 'EUR' }, tax: { amount: '2.00', currency: 'EUR' } }] });
+    // What Odoo gets (goods 10.00 + shipping 5.00) is the total without its taxes.
+    expect(compareTotals({ odoo: { amount: '15.00', currency: 'EUR' }, order, tolerance: '0' }).within).toBe(true);
+  });
+
   it('carries shipping_tax as the shipping tax (absent when zero or not sent)', () => {
     // 27.00 goods + 2.16 line tax + 5.00 shipping + 0.40 shipping tax.
     const line = { id: 1, name: 'Mug', product_id: 10, variation_id: 0, quantity: 3, subtotal: '30.00', total: '27.00', total_tax: '2.16', sku: 'MUG', price: 9 };

@@ -138,7 +138,9 @@ export function toCanonicalOrder(input: { account: string; order: WooOrder }): C
     shippingTotal: money(order.shipping_total, order.currency),
     ...(order.shipping_tax !== undefined && toScaled(order.shipping_tax, 6) !== 0n ? { shippingTax: money(order.shipping_tax, order.currency) } : {}),
     total: money(order.total, order.currency),
-    taxesIncluded: order.prices_include_tax,
+    // The REST amounts (line subtotal/total, shipping_total) exclude tax whatever `prices_include_tax` says (that
+    // is how the shop enters prices); the taxes come apart (line total_tax, shipping_tax).
+    taxesIncluded: false,
     createdAt: gmtToIso(order.date_created_gmt),
     updatedAt: gmtToIso(order.date_modified_gmt),
     test: false,
