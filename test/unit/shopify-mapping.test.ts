@@ -61,6 +61,20 @@ describe('Shopify value parsing', () => {
     expect(noTx.total).toEqual({ amount: '14.50', currency: 'USD' });
   });
 
+  it('without transactions, a shipping refund adjustment gives back its tax too; with them, the transactions decide', () => {
+    const base = {
+      id: 4,
+      order_id: 2,
+      created_at: '2025-03-01T10:00:00-05:00',
+      refund_line_items: [{ line_item_id: 9, quantity: 1, restock_type: 'return', subtotal: '10.00', total_tax: '0.80' }],
+      order_adjustments: [{ amount: '-5.00', tax_amount: '-0.40', kind: 'shipping_refund' }],
+    };
+    // 10.00 + 0.80 line, 5.00 + 0.40 shipping.
+    expect(refundFromRest(RestRefund.parse(base), 'USD').total).toEqual({ amount: '16.20', currency: 'USD' });
+    const withTx = refundFromRest(RestRefund.parse({ ...base, transactions: [{ kind: 'refund', status: 'success', amount: '15.80', currency: 'USD' }] }), 'USD');
+    expect(withTx.total).toEqual({ amount: '15.80', currency: 'USD' });
+  });
+
   it('reads only returned goods as a restock, never units cancelled before they shipped', () => {
     const line = (id: number, restockType: string | null) => ({ line_item_id: id, quantity: 1, restock_type: restockType, subtotal: '10.00', total_tax: 0 });
     const refund = refundFromRest(RestRefund.parse({

@@ -447,11 +447,12 @@ export function refundFromRest(r: RestRefund, currency: string): OrderRefundedEv
     restock: RESTOCKING.has(l.restock_type ?? ''),
   }));
   const refunds = r.transactions.filter((t) => t.kind === 'refund' && (t.status ?? 'success') === 'success');
-  // Prefer money that actually moved; without transactions, lines minus order adjustments (negative = refunded).
+  // Prefer money that actually moved; without transactions, lines minus order adjustments (negative = refunded),
+  // each adjustment with its tax (a shipping refund gives back the shipping's tax too).
   const total = refunds.length
     ? refunds.reduce<Money>((sum, t) => addMoney(sum, money(t.amount, currency)), zero)
     : r.order_adjustments.reduce<Money>(
-        (sum, a) => addMoney(sum, money(String(a.amount).startsWith('-') ? String(a.amount).slice(1) : `-${a.amount}`, currency)),
+        (sum, a) => addMoney(sum, negated(addMoney(money(a.amount, currency), money(a.tax_amount, currency)))),
         lines.reduce<Money>((sum, l) => addMoney(sum, l.amount), zero),
       );
   return { refundId: String(r.id), lines, total: money(total.amount, currency), note: r.note || undefined };
