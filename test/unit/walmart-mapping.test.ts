@@ -135,6 +135,35 @@ describe('toCanonicalOrder', () => {
     expect(refunded.status).toBe('refunded');
   });
 
+  it('compares refunds with their tax against the total with tax: full refund -> refunded, partial -> not', () => {
+    const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
+    const usd = (amount: number) => ({ currency: 'USD', amount });
+    const base = order().orderLines.orderLine[0]!;
+    const charges = {
+      charge: [
+        { chargeType: 'PRODUCT', chargeName: 'ItemPrice', chargeAmount: usd(10), tax: { taxName: 'Tax1', taxAmount: usd(0.8) } },
+        { chargeType: 'SHIPPING', chargeName: 'Shipping', chargeAmount: usd(5), tax: { taxName: 'Tax1', taxAmount: usd(0.4) } },
+      ],
+    };
+    const refundCharge = (chargeType: string, amount: number, tax: number) => ({
+      refundReason: 'DamagedItem',
+      charge: { chargeType, chargeAmount: usd(amount), tax: { taxName: 'Tax1', taxAmount: usd(tax) } },
+    });
+    const withRefunds = (refundCharges: unknown[]) =>
+      toCanonicalOrder(
+        order({ lines: [{ ...base, charges, orderLineStatuses: { orderLineStatus: [st('Refund', '2')] }, refund: { refundCharges: { refundCharge: refundCharges } } }] }),
+        'wm',
+      );
+    // Total 27.00 = 2 x (10.00 + 0.80) + 5.00 + 0.40; refunded 20.00 + 1.60 + 5.00 + 0.40 = 27.00 (25.00 before tax).
+    const full = withRefunds([refundCharge('PRODUCT', -20, -1.6), refundCharge('SHIPPING', -5, -0.4)]);
+    expect(full.total.amount).toBe('27.00');
+    expect(full.status).toBe('refunded');
+    // One unit with its tax, 10.80 of 27.00: not the whole order.
+    expect(withRefunds([refundCharge('PRODUCT', -10, -0.8)]).status).not.toBe('refunded');
+    // Everything but the shipping tax: 26.60 of 27.00, still not the whole order.
+    expect(withRefunds([refundCharge('PRODUCT', -20, -1.6), refundCharge('SHIPPING', -5, 0)]).status).not.toBe('refunded');
+  });
+
   it('reads every refunded charge of a line as its own refund, with units, tax and a stable id', () => {
     const st = (status: string, amount: string) => ({ status, statusQuantity: { unitOfMeasurement: 'EACH', amount } });
     const base = order().orderLines.orderLine[0]!;

@@ -166,7 +166,6 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
   let total = zero(currency);
   let shippingTotal = zero(currency);
   let shippingTax = zero(currency);
-  let refunded = zero(currency);
   let latest = typeof order.orderDate === 'number' ? order.orderDate : Date.parse(walmartDateToIso(order.orderDate));
 
   const lines: OrderLine[] = order.orderLines.orderLine.map((line) => {
@@ -178,10 +177,6 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     total = addMoney(addMoney(addMoney(addMoney(total, multiplyMoney(unitPrice, quantity)), tax), shipping), charges.shippingTax);
     shippingTotal = addMoney(shippingTotal, shipping);
     shippingTax = addMoney(shippingTax, charges.shippingTax);
-    for (const r of line.refund?.refundCharges.refundCharge ?? []) {
-      const amount = money(Math.abs(r.charge.chargeAmount.amount), r.charge.chargeAmount.currency);
-      refunded = addMoney(refunded, amount);
-    }
     if (line.statusDate !== undefined) latest = Math.max(latest, Date.parse(walmartDateToIso(line.statusDate)));
     return {
       lineId: line.lineNumber,
@@ -206,6 +201,8 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
   };
   const digits = minorDigits(currency);
   const refunds = refundsOf(order, currency);
+  // The refunds carry their tax, like the total: compare like with like.
+  const refunded = refunds.reduce((sum, r) => addMoney(sum, r.total), zero(currency));
   const candidate = {
     channel: 'walmart' as const,
     account,
