@@ -44,6 +44,8 @@ const inventory = proxyActivities<InventoryActivities>({ ...ODOO_CALL, taskQueue
 
 const MAX_REMEMBERED_EVENTS = 500;
 const SHIPPED: OrderStatus[] = ['partially_shipped', 'shipped', 'delivered'];
+/** Nothing (more) to ship: the order waits out its return window, or has ended. */
+const NOTHING_TO_SHIP: OrderStatus[] = ['shipped', 'delivered', 'cancelled', 'refunded', 'closed'];
 /** Refunds after a cancellation are recorded, not credited, and leave the status at cancelled. */
 const REFUND_AFTER_CANCEL = 'refund-after-cancel';
 /** A run without carried state looks for the order's sale order first (an event after a closed run). */
@@ -51,7 +53,7 @@ const RESUME_FROM_BINDING = 'resume-from-binding';
 /** A channel's delivery of the whole order moves it to delivered and its return window counts from then. */
 const DELIVERED_STARTS_RETURN_WINDOW = 'delivered-starts-return-window';
 /** States an order waits in by design (its own payment deadline, the return window): never "stuck". */
-const WAITING_BY_DESIGN: OrderStatus[] = ['pending_payment', 'shipped', 'delivered', 'cancelled', 'refunded', 'closed'];
+const WAITING_BY_DESIGN: OrderStatus[] = ['pending_payment', ...NOTHING_TO_SHIP];
 /** Event ids kept for dedupe across continue-as-new (older repeats are also stale by timestamp). */
 const CARRIED_EVENT_IDS = 2000;
 
@@ -206,30 +208,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         state.lastError = { type, message, at: new Date().toISOString() };
         setStatus('needs_attention');
         actionsResolved = actionsRequested;
-        await raiseAlert({ severity: 'error', reason: `order needs attention at step ${step}: ${type}: ${message}` });
-        if (patched('needs-attention-reminder')) {
-          // A cancellation from the channel ends the wait too: there is nothing left for a person to decide.
-          const answered = () => pendingAction !== undefined || inbox.some(cancelsOrder);
-          // Nobody answered within stuckAfter: say it once more, then keep waiting.
-          if (!(await condition(answered, ms(policy.stuckAfter)))) {
-            await raiseAlert({ severity: 'error', reason: `order still needs attention after ${policy.stuckAfter} at step ${step}: ${type}: ${message}` });
-            await condition(answered);
-          }
-          if (pendingAction === undefined) {
-            // Skipped like an operator's skip; the main loop then applies the queued cancellation.
-            state.failedStep = undefined;
-            setStatus(settledStatus());
-            actionsResolved = actionsRequested;
-            return false;
-          }
-        } else {
-          await condition(() => pendingAction !== undefined);
-        }
-        const action = pendingAction!;
-        pendingAction = undefined;
-        if (action.action === 'retry') continue;
+        const problem = `at step ${step}: ${type}: ${message}`;
+        await raiseAlert({ severity: 'error', reason: `order needs attention ${problem}` });
+        // No action = a cancellation from the channel came first: skipped like an operator's skip; the main
+        // loop then applies the queued cancellation.
+        const action = await awaitAnswer(problem);
+        if (action?.action === 'retry') continue;
         state.failedStep = undefined;
-        if (action.action === 'cancel') {
+        if (action?.action === 'cancel') {
           await attempt('cancel', () => cancelEverywhere('cancelled by an operator'));
         } else {
           setStatus(settledStatus());
@@ -238,6 +224,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         return false;
       }
     }
+  }
+
+  /** A parked step waits for an operator's action; undefined = a cancellation from the channel ended the wait. */
+  async function awaitAnswer(problem: string): Promise<OperatorAction | undefined> {
+    if (patched('needs-attention-reminder')) {
+      // A cancellation from the channel ends the wait too: there is nothing left for a person to decide.
+      const answered = () => pendingAction !== undefined || inbox.some(cancelsOrder);
+      // Nobody answered within stuckAfter: say it once more, then keep waiting.
+      if (!(await condition(answered, ms(policy.stuckAfter)))) {
+        await raiseAlert({ severity: 'error', reason: `order still needs attention after ${policy.stuckAfter} ${problem}` });
+        await condition(answered);
+      }
+    } else {
+      await condition(() => pendingAction !== undefined);
+    }
+    const action = pendingAction;
+    pendingAction = undefined;
+    return action;
   }
 
   function isImported(): boolean {
@@ -416,11 +420,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const early = patched('refunded-total-with-credit-note');
       if (early) recordRefundedTotal(refund, order);
       if (patched('return-goods')) await settleReturnedGoods(refund);
-      if (early) {
-        // A skipped returns step puts the status back to shipped; the refund still stands.
-        if (state.status !== 'refunded') recordRefundedTotal(refund, order);
-        return;
-      }
+      // Once is enough while the status stays refunded (again would add a search-attribute command); a skipped
+      // returns step puts the status back to shipped, and the refund still stands.
+      if (early && state.status === 'refunded') return;
     }
     recordRefundedTotal(refund, order);
   }
@@ -581,7 +583,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   function watchShipBy(): ShipByWatch | undefined {
     const order = state.order;
     if (order?.shipBy === undefined || order.fulfilledBy === 'channel' || !isImported() || state.odoo.saleOrderState === 'cancel') return undefined;
-    if (['shipped', 'delivered', 'cancelled', 'closed', 'refunded'].includes(state.status) || !patched('ship-by-alert')) return undefined;
+    if (NOTHING_TO_SHIP.includes(state.status) || !patched('ship-by-alert')) return undefined;
     // A deadline the channel moves is a new one to watch.
     if (state.shipBy?.deadline !== order.shipBy) state.shipBy = { deadline: order.shipBy };
     return state.shipBy;

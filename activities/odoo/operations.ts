@@ -355,8 +355,9 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
   async function editableOrder(saleOrderId: number): Promise<SaleOrderRef> {
     const before = await mustOrderRef(saleOrderId);
     if (before.state === 'cancel' || before.locked) throw new OdooError(`sale order ${before.name} is ${before.locked ? 'locked' : 'cancelled'}; edit refused`, 'business');
-    const delivered = (await readDeliveries({ saleOrderId })).some((d) => d.state === 'done');
-    if (delivered) throw new OdooError(`sale order ${before.name} has a validated delivery; edit refused`, 'business');
+    // One id answers "delivered?": readDeliveries would also read the moves and their SKUs.
+    const [delivered] = await client.search({ model: 'stock.picking', domain: [['sale_id', '=', saleOrderId], ['picking_type_code', '=', 'outgoing'], ['state', '=', 'done']], limit: 1 });
+    if (delivered !== undefined) throw new OdooError(`sale order ${before.name} has a validated delivery; edit refused`, 'business');
     return before;
   }
 
@@ -416,7 +417,8 @@ export function createOdooOrderOperations(client: OdooClient, options: OdooOpera
       order: 'id',
     });
     if (open.length > 0) await client.write({ model: 'stock.picking', ids: open, values: { partner_id: shipTo } });
-    return mustOrderRef(saleOrderId);
+    // Name, state and lock are not changed by a new shipping partner: no second read.
+    return before;
   }
 
   async function checkSaleOrderTotal({ saleOrderId, order, tolerance }: { saleOrderId: number; order: CanonicalOrder; tolerance: string }): Promise<SaleOrderTotal> {

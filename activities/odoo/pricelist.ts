@@ -1,5 +1,5 @@
 import { type Money, minorDigits } from '../../domain/decimal';
-import { type Fraction, HALF, HUNDRED, add, compare, decimal, div, floorDiv, mul, show, sub } from '../../domain/fraction';
+import { type Fraction, HALF, HUNDRED, ONE, add, compare, decimal, div, floorDiv, mul, show, sub } from '../../domain/fraction';
 
 // The price of one unit of a product on an Odoo pricelist, computed the way Odoo's product.pricelist.item does
 // (_compute_price / _compute_base_price, 16 to 18), from records read over RPC. Pure and zod-free: the activity
@@ -181,7 +181,7 @@ function basePrice(rule: PricelistRule | undefined, list: OdooPricelist, input: 
 function rate(currency: string, rates: OdooRates): Fraction {
   const text = rates.rates[currency];
   if (text === undefined) {
-    if (currency === rates.company) return { n: 1n, d: 1n };
+    if (currency === rates.company) return ONE;
     // Odoo itself would take 1.0 here and price a PKR list in USD figures: refused instead.
     throw new PricelistProblem(`Odoo has no exchange rate for ${currency} dated today or earlier (Accounting > Configuration > Currencies)`);
   }
@@ -195,7 +195,7 @@ function roundHalfUp(value: Fraction, step: Fraction): Fraction {
   const unit = step.n < 0n ? { n: -step.n, d: step.d } : step;
   const negative = value.n < 0n;
   const abs = negative ? { n: -value.n, d: value.d } : value;
-  const k = floorDiv(add(div(abs, unit), HALF), { n: 1n, d: 1n });
+  const k = floorDiv(add(div(abs, unit), HALF), ONE);
   const rounded = mul({ n: k, d: 1n }, unit);
   return negative ? { n: -rounded.n, d: rounded.d } : rounded;
 }

@@ -26,8 +26,8 @@ export interface OdooEventsOptions {
   stockSync?: boolean;
 }
 
-/** Odoo gets its answer within this (its webhook action waits only briefly). */
-const HAND_OFF_DEADLINE_MS = 3_000;
+/** A webhook's sender gets its answer within this (Odoo's webhook action, like the channels', waits only briefly). */
+export const HAND_OFF_DEADLINE_MS = 3_000;
 
 const OdooText = z.union([z.string(), z.literal(false)]);
 const OdooDatetime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);

@@ -4,7 +4,7 @@ import { type AdapterRegistry } from '../../activities/marketplaces/registry';
 import { type Logger } from '../../config/logger';
 import { Channel } from '../../domain';
 import { deliverEvent } from '../deliver-event';
-import { odooEventsPlugin } from './odoo-events';
+import { HAND_OFF_DEADLINE_MS, odooEventsPlugin } from './odoo-events';
 import { type Spool } from './spool';
 
 export interface GatewayDeps {
@@ -19,8 +19,6 @@ export interface GatewayDeps {
   /** Odoo's notifications (`POST /webhooks/odoo/:connection`), when a shared secret is configured. */
   odooEvents?: { secrets: Record<string, string>; stockSync?: boolean };
 }
-
-const HAND_OFF_DEADLINE_MS = 3_000;
 
 /** Thin by design: verify, normalise, hand to Temporal, answer. No business logic, no outside calls. */
 export function buildGateway(deps: GatewayDeps): FastifyInstance {

@@ -402,10 +402,11 @@ export class WalmartStore {
   }
 }
 
-/** Non-negative decimal text -> integer cents, and back. */
+/** Decimal text (a leading '-' allowed) -> integer cents, and back (non-negative). */
 export function cents(amount: string): bigint {
-  const [whole = '0', frac = ''] = amount.split('.');
-  return BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2) || '0');
+  const [whole = '0', frac = ''] = amount.replace('-', '').split('.');
+  const value = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2) || '0');
+  return amount.startsWith('-') ? -value : value;
 }
 
 export function fromCents(value: bigint): string {

@@ -1,12 +1,6 @@
-import { type SimLine, type SimOrder, type StatusEntry } from './store';
+import { cents, type SimLine, type SimOrder, type StatusEntry } from './store';
 
 // Walmart's JSON shapes: epoch-millisecond dates as numbers, money amounts as numbers, quantities as strings.
-
-function cents(amount: string): bigint {
-  const [whole = '0', frac = ''] = amount.replace('-', '').split('.');
-  const value = BigInt(whole) * 100n + BigInt(frac.padEnd(2, '0').slice(0, 2) || '0');
-  return amount.startsWith('-') ? -value : value;
-}
 
 function toNumber(value: bigint): number {
   return Number(value) / 100;

@@ -2,11 +2,10 @@ import { ApiVersion, LogSeverity, shopifyApi } from '@shopify/shopify-api';
 import Fastify from 'fastify';
 import { createShopifyAdapter, MISSING_SKU_PREFIX, SHOPIFY_HEADERS } from '../../activities/marketplaces/shopify';
 import { type ChannelAdapter, type WebhookRequest } from '../../activities/marketplaces/types';
-import { compareTotals } from '../../activities/odoo/totals';
-import { percentOf } from '../../activities/odoo/wire';
-import { type CanonicalOrder, DEFAULT_ORDER_POLICY, fromScaled, money, multiplyMoney, toScaled } from '../../domain';
+import { type CanonicalOrder } from '../../domain';
 import { type Delivery, type ShopifySimulator, startShopifySimulator } from '../../simulators/shopify';
 import { startWebhookReceiver, type WebhookReceiver } from '../../simulators/shopify/receiver';
+import { checkTotals } from '../support/odoo-totals';
 
 const SECRET = 'shopify-webhook-secret';
 const ACCOUNT = 'shopify-hooks';
@@ -15,22 +14,6 @@ const ACCOUNT = 'shopify-hooks';
 function asRequest(d: Pick<Delivery, 'headers' | 'rawBody'>): WebhookRequest {
   return { rawBody: d.rawBody, headers: Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k.toLowerCase(), v])), account: ACCOUNT };
 }
-
-/**
- * Odoo's amount_total for the sale order the order becomes (operations.ts): per line, unit price × quantity less
- * the discount as the percentage sent, rounded to cents; plus shipping; line taxes cleared.
- */
-function odooTotal(o: CanonicalOrder) {
-  const cents = o.lines.reduce((sum, l) => {
-    const gross = toScaled(multiplyMoney(l.unitPrice, l.quantity).amount, 2);
-    const percent = l.discount && l.quantity > 0 ? toScaled(String(percentOf(l.discount.amount, fromScaled(gross, 2))), 4) : 0n;
-    return sum + (2n * gross * (1_000_000n - percent) + 1_000_000n) / 2_000_000n;
-  }, toScaled(o.shippingTotal?.amount ?? '0', 2));
-  return money(fromScaled(cents, 2), o.currency);
-}
-
-/** What the order workflow checks after writing the sale order, with the default tolerance (0.01). */
-const checkTotals = (o: CanonicalOrder) => compareTotals({ odoo: odooTotal(o), order: o, tolerance: DEFAULT_ORDER_POLICY.totalTolerance });
 
 function adapterFor(sim: ShopifySimulator): ChannelAdapter {
   return createShopifyAdapter({ account: ACCOUNT, shopDomain: sim.shopDomain, adminUrl: sim.url, apiVersion: sim.apiVersion, accessToken: sim.accessToken, webhookSecret: SECRET });

@@ -2,24 +2,9 @@ import { throttleWaitMs } from '../../activities/marketplaces/shopify/client';
 import { legacyId, orderFromGraphql, orderFromRest, refundFromRest, scaleShares, statusOf } from '../../activities/marketplaces/shopify/mapping';
 import { GqlOrder, RestOrder, RestRefund, ShopTime } from '../../activities/marketplaces/shopify/schemas';
 import { compareTotals } from '../../activities/odoo/totals';
-import { percentOf } from '../../activities/odoo/wire';
-import { type CanonicalOrder, DEFAULT_ORDER_POLICY, fromScaled, money, multiplyMoney, toScaled } from '../../domain';
+import { type CanonicalOrder, money } from '../../domain';
 import { actualCost, parseOperation, requestedCost } from '../../simulators/shopify/graphql-doc';
-
-/**
- * Odoo's amount_total for the sale order the order becomes (operations.ts): per line, unit price × quantity less
- * the discount as the percentage sent, rounded to cents; plus shipping; line taxes cleared.
- */
-function odooTotal(o: CanonicalOrder) {
-  const cents = o.lines.reduce((sum, l) => {
-    const gross = toScaled(multiplyMoney(l.unitPrice, l.quantity).amount, 2);
-    const percent = l.discount && l.quantity > 0 ? toScaled(String(percentOf(l.discount.amount, fromScaled(gross, 2))), 4) : 0n;
-    return sum + (2n * gross * (1_000_000n - percent) + 1_000_000n) / 2_000_000n;
-  }, toScaled(o.shippingTotal?.amount ?? '0', 2));
-  return money(fromScaled(cents, 2), o.currency);
-}
-
-const checkTotals = (o: CanonicalOrder) => compareTotals({ odoo: odooTotal(o), order: o, tolerance: DEFAULT_ORDER_POLICY.totalTolerance });
+import { checkTotals, odooTotal } from '../support/odoo-totals';
 
 describe('Shopify status mapping', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { type Client } from '@temporalio/client';
-import { orderWorkflowId, type OrderKey } from '../../domain';
+import { orderWorkflowId } from '../../domain';
 import { type Stack } from '../../scripts/lib/stack';
-import { channelEventSignal, orderStateQuery, type OrderState } from '../../workflows/messages';
+import { channelEventSignal, type OrderState } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
 import { eventually, uniqueTaskQueue } from '../support/temporal';
-import { startTestStack } from '../support/stack';
+import { shopifyOrders, startTestStack } from '../support/stack';
 
 // What a snapshot or a refund shows while the order is in flight, on a real server through the Shopify and
 // Odoo simulators. The return window is long so shipped orders stay open while the tests look at them.
@@ -26,18 +26,7 @@ describe('order snapshots and refunds in flight', () => {
     await closeAll?.();
   });
 
-  const keyOf = (externalId: string): OrderKey => ({ channel: 'shopify', account: stack.shopifyAccount, externalId });
-  const stateOf = (externalId: string) => client.workflow.getHandle(orderWorkflowId(keyOf(externalId))).query(orderStateQuery);
-  const until = (externalId: string, ok: (s: OrderState) => boolean) => eventually(`state of ${externalId}`, () => stateOf(externalId), ok);
-
-  function place(lines: { sku: string; quantity: number; price: string }[]) {
-    return stack.shopify.admin.createOrder({
-      lines,
-      customer: { firstName: 'Dorothy', lastName: 'Vaughan', email: 'dorothy@example.com' },
-      shippingAddress: { firstName: 'Dorothy', lastName: 'Vaughan', address1: '1 Langley Blvd', city: 'Hampton', zip: '23681', country: 'United States', countryCode: 'US' },
-      financialStatus: 'paid',
-    });
-  }
+  const { keyOf, stateOf, until, place } = shopifyOrders(() => ({ stack, client }), '1 Langley Blvd');
 
   /** The activities the order's workflow scheduled, from its own history. */
   async function activitiesOf(externalId: string): Promise<string[]> {

@@ -1,10 +1,10 @@
 import { type Client } from '@temporalio/client';
-import { odooClientOrderRef, orderWorkflowId, type OrderKey } from '../../domain';
+import { odooClientOrderRef, orderWorkflowId } from '../../domain';
 import { type Stack } from '../../scripts/lib/stack';
-import { orderStateQuery, type OrderState } from '../../workflows/messages';
+import { orderStateQuery } from '../../workflows/messages';
 import { recordHistory } from '../support/histories';
 import { eventually, uniqueTaskQueue } from '../support/temporal';
-import { startTestStack } from '../support/stack';
+import { shopifyOrders, startTestStack } from '../support/stack';
 
 // More of the order's life on a real server, through the Shopify and Odoo simulators: an event for an order
 // whose run has closed, and a delivery Odoo validates in two packages (a backorder for the rest).
@@ -33,18 +33,7 @@ describe('order lifecycle, more', () => {
     await closeAll?.();
   });
 
-  const keyOf = (externalId: string): OrderKey => ({ channel: 'shopify', account: stack.shopifyAccount, externalId });
-  const handleOf = (externalId: string) => client.workflow.getHandle(orderWorkflowId(keyOf(externalId)));
-  const until = (externalId: string, ok: (s: OrderState) => boolean) => eventually(`state of ${externalId}`, () => handleOf(externalId).query(orderStateQuery), ok);
-
-  function place(lines: { sku: string; quantity: number; price: string }[]) {
-    return stack.shopify.admin.createOrder({
-      lines,
-      customer: { firstName: 'Dorothy', lastName: 'Vaughan', email: 'dorothy@example.com' },
-      shippingAddress: { firstName: 'Dorothy', lastName: 'Vaughan', address1: '8 Langley Blvd', city: 'Hampton', zip: '23681', country: 'United States', countryCode: 'US' },
-      financialStatus: 'paid',
-    });
-  }
+  const { keyOf, handleOf, until, place } = shopifyOrders(() => ({ stack, client }), '8 Langley Blvd');
 
   const byLine = (a: { lineId: string }, b: { lineId: string }) => a.lineId.localeCompare(b.lineId);
   const sortLines = (lines: { lineId: string; quantity: number }[]) => [...lines].sort(byLine);

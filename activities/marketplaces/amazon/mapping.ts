@@ -10,6 +10,7 @@ import {
   fromScaled,
   minorDigits,
   money,
+  multiplyMoney,
   toScaled,
   toUtcInstant,
 } from '../../../domain';
@@ -104,7 +105,7 @@ function mapLine(item: AmazonOrderItem, currency: string): OrderLine {
   // The line is net of its promotion discount, so its tax is too (OrderTotal is).
   const itemTax = toMoney(item.ItemTax);
   const discountTax = toMoney(item.PromotionDiscountTax);
-  const tax = itemTax && discountTax ? addMoney(itemTax, negate(discountTax)) : itemTax;
+  const tax = itemTax && discountTax ? addMoney(itemTax, multiplyMoney(discountTax, -1)) : itemTax;
   return {
     lineId: item.OrderItemId,
     sku: item.SellerSKU ?? item.ASIN,
@@ -185,19 +186,20 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
   let shipping: Money | undefined;
   for (const item of items) {
     if (!item.ShippingPrice) continue;
-    const net = item.ShippingDiscount ? addMoney(toMoney(item.ShippingPrice)!, negate(toMoney(item.ShippingDiscount)!)) : toMoney(item.ShippingPrice)!;
+    const net = item.ShippingDiscount ? addMoney(toMoney(item.ShippingPrice)!, multiplyMoney(toMoney(item.ShippingDiscount)!, -1)) : toMoney(item.ShippingPrice)!;
     shipping = shipping ? addMoney(shipping, net) : net;
   }
   // Net of the shipping discount's tax, as the shipping is net of the discount; OrderTotal includes it.
   let shippingTax: Money | undefined;
   for (const item of items) {
     if (!item.ShippingTax) continue;
-    const net = item.ShippingDiscountTax ? addMoney(toMoney(item.ShippingTax)!, negate(toMoney(item.ShippingDiscountTax)!)) : toMoney(item.ShippingTax)!;
+    const net = item.ShippingDiscountTax ? addMoney(toMoney(item.ShippingTax)!, multiplyMoney(toMoney(item.ShippingDiscountTax)!, -1)) : toMoney(item.ShippingTax)!;
     shippingTax = shippingTax ? addMoney(shippingTax, net) : net;
   }
   const total = toMoney(order.OrderTotal) ?? money('0', currency);
   const address = mapAddress(order);
   const refunds = refundsFromEvents({ events: input.refundEvents ?? [], lines, currency });
+  const shipByAt = shipBy(order.LatestShipDate);
   return {
     channel: 'amazon',
     account: input.account,
@@ -222,7 +224,7 @@ export function mapOrder(input: MapOrderInput): CanonicalOrder {
     fulfilledBy: order.FulfillmentChannel === 'AFN' ? 'channel' : 'merchant',
     // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
     ...(refunds.length > 0 ? { refunds } : {}),
-    ...(shipBy(order.LatestShipDate) ? { shipBy: shipBy(order.LatestShipDate) } : {}),
+    ...(shipByAt ? { shipBy: shipByAt } : {}),
   };
 }
 
@@ -233,8 +235,4 @@ function shipBy(value: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function negate(value: Money): Money {
-  return { ...value, amount: value.amount.startsWith('-') ? value.amount.slice(1) : `-${value.amount}` };
 }

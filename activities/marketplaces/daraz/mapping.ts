@@ -5,6 +5,7 @@ import {
   fromScaled,
   money,
   type Money,
+  multiplyMoney,
   type OrderLine,
   type OrderRefund,
   toScaled,
@@ -105,7 +106,7 @@ export function foldUnitItems(items: readonly DarazItem[], currency: string): Or
   return [...bySku.entries()].map(([sku, units]) => {
     const live = units.filter((u) => !CANCELLED.has(u.status));
     const priced = live[0] ?? units[0]!;
-    const discount = sum(live.map((u) => addMoney(money(u.item_price, currency), negate(money(u.paid_price, currency)))), currency);
+    const discount = sum(live.map((u) => addMoney(money(u.item_price, currency), multiplyMoney(money(u.paid_price, currency), -1))), currency);
     const tax = sum(live.map((u) => money(u.tax_amount ?? '0', currency)), currency);
     const line: OrderLine = {
       lineId: sku,
@@ -118,10 +119,6 @@ export function foldUnitItems(items: readonly DarazItem[], currency: string): Or
     if (tax.amount !== money('0', currency).amount) line.tax = tax;
     return line;
   });
-}
-
-function negate(m: Money): Money {
-  return { ...m, amount: m.amount.startsWith('-') ? m.amount.slice(1) : `-${m.amount}` };
 }
 
 /** Items in these statuses have left the seller: only such an order can have a return or refund to read. */

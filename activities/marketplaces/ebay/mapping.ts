@@ -154,6 +154,7 @@ export function toCanonicalOrder(order: EbayOrder, account: string): CanonicalOr
   const email = shipTo?.email && EMAIL.test(shipTo.email) ? shipTo.email : undefined;
   const phone = shipTo?.primaryPhone?.phoneNumber;
   const refunds = refundsOf(order);
+  const shipByAt = shipBy(order);
   const candidate = {
     channel: 'ebay' as const,
     account,
@@ -175,7 +176,7 @@ export function toCanonicalOrder(order: EbayOrder, account: string): CanonicalOr
     createdAt: order.creationDate,
     updatedAt: order.lastModifiedDate,
     test: false,
-    ...(shipBy(order) ? { shipBy: shipBy(order) } : {}),
+    ...(shipByAt ? { shipBy: shipByAt } : {}),
     // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
     ...(refunds.length > 0 ? { refunds } : {}),
   };

@@ -9,6 +9,7 @@ import {
   minorDigits,
   money,
   type Money,
+  multiplyMoney,
   type OrderLine,
   type OrderRefundedEvent,
   toScaled,
@@ -247,12 +248,7 @@ function linesOf(facts: OrderFacts): OrderLine[] {
 function editedLineTax(input: { currency: string; currentTax: string | number; refundedTax: Money; shippingTaxes: (string | number)[] }): Money {
   const { currency } = input;
   const shippingTax = input.shippingTaxes.reduce<Money>((s, a) => addMoney(s, money(a, currency)), money('0', currency));
-  return money(addMoney(addMoney(money(input.currentTax, currency), input.refundedTax), negated(shippingTax)).amount, currency);
-}
-
-function negated(m: Money): Money {
-  if (/^-?0+(\.0+)?$/.test(m.amount)) return m;
-  return { amount: m.amount.startsWith('-') ? m.amount.slice(1) : `-${m.amount}`, currency: m.currency };
+  return money(addMoney(addMoney(money(input.currentTax, currency), input.refundedTax), multiplyMoney(shippingTax, -1)).amount, currency);
 }
 
 function canonical(facts: OrderFacts, account: string): CanonicalOrder {
@@ -307,7 +303,7 @@ function restRefundedTax(o: RestOrder): Money {
   const zero = money('0', o.currency);
   return o.refunds.reduce((sum, r) => {
     const lines = r.refund_line_items.reduce((s, l) => addMoney(s, money(l.total_tax, o.currency)), sum);
-    return r.order_adjustments.reduce((s, a) => addMoney(s, negated(money(a.tax_amount, o.currency))), lines);
+    return r.order_adjustments.reduce((s, a) => addMoney(s, multiplyMoney(money(a.tax_amount, o.currency), -1)), lines);
   }, zero);
 }
 
@@ -452,7 +448,7 @@ export function refundFromRest(r: RestRefund, currency: string): OrderRefundedEv
   const total = refunds.length
     ? refunds.reduce<Money>((sum, t) => addMoney(sum, money(t.amount, currency)), zero)
     : r.order_adjustments.reduce<Money>(
-        (sum, a) => addMoney(sum, negated(addMoney(money(a.amount, currency), money(a.tax_amount, currency)))),
+        (sum, a) => addMoney(sum, multiplyMoney(addMoney(money(a.amount, currency), money(a.tax_amount, currency)), -1)),
         lines.reduce<Money>((sum, l) => addMoney(sum, l.amount), zero),
       );
   return { refundId: String(r.id), lines, total: money(total.amount, currency), note: r.note || undefined };

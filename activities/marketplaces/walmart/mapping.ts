@@ -203,6 +203,8 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
   const refunds = refundsOf(order, currency);
   // The refunds carry their tax, like the total: compare like with like.
   const refunded = refunds.reduce((sum, r) => addMoney(sum, r.total), zero(currency));
+  const shipByAt = shipBy(order);
+  const deliveredAt = deliveredAtOf(order);
   const candidate = {
     channel: 'walmart' as const,
     account,
@@ -225,8 +227,8 @@ export function toCanonicalOrder(order: WalmartOrder, account: string): Canonica
     createdAt: walmartDateToIso(order.orderDate),
     updatedAt: new Date(latest).toISOString(),
     test: false,
-    ...(shipBy(order) ? { shipBy: shipBy(order) } : {}),
-    ...(deliveredAtOf(order) ? { deliveredAt: deliveredAtOf(order) } : {}),
+    ...(shipByAt ? { shipBy: shipByAt } : {}),
+    ...(deliveredAt ? { deliveredAt } : {}),
     // Absent when there are none, so snapshots of refund-free orders keep their fingerprint.
     ...(refunds.length > 0 ? { refunds } : {}),
   };

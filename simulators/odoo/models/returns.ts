@@ -3,7 +3,7 @@ import { browse, createRecord, type Env, type FieldDef, type MethodDef, type Mod
 import { type VersionProfile } from '../versions';
 import { firstId } from './base';
 import { boolean, char, datetime, float, many2many, many2one, one2many, selection } from './fields';
-import { assignPicking, pickingMoves, productQuantities, quantAt, validatePicking } from './stock';
+import { assignPicking, createDoneMove, nextPickingName, pickingMoves, productQuantities, shiftQuants, validatePicking } from './stock';
 
 // What happens to goods after delivery: the return wizard on a done transfer (stock.return.picking), scraps
 // (stock.scrap) and, in 16, the immediate-transfer question button_validate asks first. Names and version
@@ -20,11 +20,6 @@ function returnable(env: Env, move: Rec): number {
 
 function activePicking(env: Env): number | false {
   return env.context.active_model === 'stock.picking' && typeof env.context.active_id === 'number' ? env.context.active_id : false;
-}
-
-function warehouseOf(env: Env, locationId: unknown): Rec | undefined {
-  const warehouses = env.store.all('stock.warehouse');
-  return warehouses.find((w) => w.lot_stock_id === locationId) ?? warehouses[0];
 }
 
 /** Confirms a draft transfer and reserves it (action_confirm + action_assign). */
@@ -46,9 +41,8 @@ function createReturn(env: Env, wizard: Rec): number {
   }
   // 16/17: the wizard's return location; 18+: the return operation type's destination (the stock it left).
   const destination = env.profile.version <= 17 && typeof wizard.location_id === 'number' ? wizard.location_id : delivery.location_id;
-  const wh = warehouseOf(env, delivery.location_id);
   const pickingId = createRecord(env, 'stock.picking', {
-    name: `${String(wh?.code ?? 'WH')}/IN/${String(env.store.nextSequence(`picking.in.${String(wh?.id ?? 0)}`)).padStart(5, '0')}`,
+    name: nextPickingName(env, delivery.location_id, true),
     picking_type_code: 'incoming',
     origin: `Return of ${String(delivery.name)}`,
     sale_id: delivery.sale_id ?? false,
@@ -118,7 +112,7 @@ function scrapLocation(env: Env): number | false {
 }
 
 function doScrap(env: Env, scrap: Rec): void {
-  const moveId = createRecord(env, 'stock.move', {
+  const moveId = createDoneMove(env, {
     name: scrap.name,
     origin: scrap.origin || false,
     product_id: scrap.product_id,
@@ -126,17 +120,9 @@ function doScrap(env: Env, scrap: Rec): void {
     location_id: scrap.location_id,
     location_dest_id: scrap.scrap_location_id,
     scrapped: true,
-    state: 'done',
     ...(env.profile.version >= 17 ? { scrap_id: scrap.id } : {}),
   });
-  // Stored as `quantity` whatever the release exposes it as (see moveQuantityFields).
-  env.store.get('stock.move', moveId)!.quantity = scrap.scrap_qty;
-  const from = quantAt(env, scrap.product_id as number, scrap.location_id as number);
-  from.quantity = num(from.quantity) - num(scrap.scrap_qty);
-  from.write_date = env.now();
-  const to = quantAt(env, scrap.product_id as number, scrap.scrap_location_id as number);
-  to.quantity = num(to.quantity) + num(scrap.scrap_qty);
-  to.write_date = env.now();
+  shiftQuants(env, scrap.product_id as number, scrap.location_id as number, scrap.scrap_location_id, num(scrap.scrap_qty));
   if (env.profile.version === 16) scrap.move_id = moveId;
   scrap.state = 'done';
   scrap.date_done = env.now();

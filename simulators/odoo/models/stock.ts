@@ -38,10 +38,17 @@ export function productQuantities(env: Env, productId: number): { qty_available:
   return { qty_available: onHand, free_qty: onHand - reserved, virtual_available: onHand - outgoing };
 }
 
-export function quantAt(env: Env, productId: number, locationId: number): Rec {
+function quantAt(env: Env, productId: number, locationId: number): Rec {
   const existing = env.store.all('stock.quant').find((q) => q.product_id === productId && q.location_id === locationId);
   if (existing) return existing;
   return browse(env, 'stock.quant', [createRecord(env, 'stock.quant', { product_id: productId, location_id: locationId, quantity: 0 })])[0]!;
+}
+
+/** Creates a done move of its whole demand; the shipped quantity is stored as `quantity` whatever the release exposes it as (see moveQuantityFields). */
+export function createDoneMove(env: Env, vals: Record<string, unknown>): number {
+  const moveId = createRecord(env, 'stock.move', { ...vals, state: 'done' });
+  env.store.get('stock.move', moveId)!.quantity = vals.product_uom_qty;
+  return moveId;
 }
 
 /**
@@ -53,16 +60,13 @@ export function setOnHand(env: Env, productId: number, locationId: number, quant
   const diff = quantity - num(quant.quantity);
   const loss = env.store.all('stock.location').find((l) => l.usage === 'inventory' && l.scrap_location !== true);
   if (loss) {
-    const moveId = createRecord(env, 'stock.move', {
+    createDoneMove(env, {
       name: diff === 0 ? 'Product Quantity Confirmed' : 'Product Quantity Updated',
       product_id: productId,
       product_uom_qty: Math.abs(diff),
       location_id: diff >= 0 ? loss.id : locationId,
       location_dest_id: diff >= 0 ? locationId : loss.id,
-      state: 'done',
     });
-    // Stored as `quantity` whatever the release exposes it as (see moveQuantityFields).
-    env.store.get('stock.move', moveId)!.quantity = Math.abs(diff);
   }
   quant.quantity = quantity;
   quant.write_date = env.now();
@@ -154,14 +158,23 @@ function doneQuantity(env: Env, move: Rec, anyPicked: boolean): number {
   return anyPicked && move.picked !== true ? 0 : num(move.quantity);
 }
 
-/** The next name in the warehouse's sequence for the picking's type (WH/OUT/00003, WH/IN/00001). */
-function nextPickingName(env: Env, picking: Rec): string {
-  const incoming = picking.picking_type_code === 'incoming';
-  const stock = incoming ? picking.location_dest_id : picking.location_id;
+/** The next name in the sequence of the warehouse whose stock is `stock` (else the first): WH/OUT/00003, WH/IN/00001. */
+export function nextPickingName(env: Env, stock: unknown, incoming: boolean): string {
   const warehouses = env.store.all('stock.warehouse');
   const wh = warehouses.find((w) => w.lot_stock_id === stock) ?? warehouses[0];
   const sequence = incoming ? `picking.in.${String(wh?.id ?? 0)}` : `picking.${String(wh?.id ?? 0)}`;
   return `${String(wh?.code ?? 'WH')}/${incoming ? 'IN' : 'OUT'}/${String(env.store.nextSequence(sequence)).padStart(5, '0')}`;
+}
+
+/** Moves `quantity` of a product between two quants (done moves change both ends, whatever the locations' usage). */
+export function shiftQuants(env: Env, productId: number, from: number, to: unknown, quantity: number): void {
+  const source = quantAt(env, productId, from);
+  source.quantity = num(source.quantity) - quantity;
+  source.write_date = env.now();
+  if (typeof to !== 'number') return;
+  const dest = quantAt(env, productId, to);
+  dest.quantity = num(dest.quantity) + quantity;
+  dest.write_date = env.now();
 }
 
 /**
@@ -170,7 +183,7 @@ function nextPickingName(env: Env, picking: Rec): string {
  */
 function createBackorder(env: Env, picking: Rec, rest: Rec[]): Rec {
   const backorderId = createRecord(env, 'stock.picking', {
-    name: nextPickingName(env, picking),
+    name: nextPickingName(env, picking.picking_type_code === 'incoming' ? picking.location_dest_id : picking.location_id, picking.picking_type_code === 'incoming'),
     picking_type_code: picking.picking_type_code,
     origin: picking.origin ?? false,
     sale_id: picking.sale_id ?? false,
@@ -246,14 +259,7 @@ export function validatePicking(env: Env, picking: Rec, opts: { force?: boolean 
       move.product_uom_qty = quantity;
     }
     // Quants move at both ends, whatever the locations' usage (customers hold what was delivered to them).
-    const quant = quantAt(env, move.product_id as number, move.location_id as number);
-    quant.quantity = num(quant.quantity) - quantity;
-    quant.write_date = env.now();
-    if (typeof move.location_dest_id === 'number') {
-      const dest = quantAt(env, move.product_id as number, move.location_dest_id);
-      dest.quantity = num(dest.quantity) + quantity;
-      dest.write_date = env.now();
-    }
+    shiftQuants(env, move.product_id as number, move.location_id as number, move.location_dest_id, quantity);
     move.quantity = quantity;
     move.state = 'done';
     move.write_date = env.now();
